@@ -1,0 +1,43 @@
+// The exact access counts of one mapping, as defined in docs/cost_model.md (which refines
+// ../shared/spec/semantics.md §4). Both the analytical model (cost_model/analytical_model)
+// and the brute-force trace walker (cost_model/trace_walker) produce this struct, and the
+// tests require the two to be equal field by field.
+#pragma once
+
+#include "cost_model/common.hpp"
+
+#include <string>
+#include <vector>
+
+namespace tessel {
+
+struct OperandCounts {
+  std::int64_t reads = 0;   // words read from this level (serving fills of children, MAC
+                            // operand reads, and read-modify-write reads of updates)
+  std::int64_t writes = 0;  // fills + updates
+  std::int64_t fills = 0;   // words written into this level from the level above
+  std::int64_t updates = 0; // words written into this level from below (partial sums)
+  bool operator==(const OperandCounts &) const = default;
+};
+
+struct LevelCounts {
+  OperandArray<OperandCounts> operands{}; // all zero for operands the level does not keep
+  bool operator==(const LevelCounts &) const = default;
+};
+
+struct FanoutCounts {
+  OperandArray<std::int64_t> words{}; // words delivered over this level's fanout
+  bool operator==(const FanoutCounts &) const = default;
+};
+
+struct AccessCounts {
+  std::int64_t macs = 0;             // MACs executed (guarded iterations excluded)
+  std::vector<LevelCounts> levels;   // indexed like Architecture::levels
+  std::vector<FanoutCounts> fanouts; // indexed by the level that owns the fanout
+  bool operator==(const AccessCounts &) const = default;
+};
+
+// A readable, line-per-field listing, for test failure messages and debugging.
+std::string to_string(const AccessCounts &c, const std::vector<std::string> &level_names);
+
+} // namespace tessel

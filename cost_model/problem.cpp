@@ -1,0 +1,67 @@
+#include "cost_model/problem.hpp"
+
+#include <vector>
+
+namespace tessel {
+
+std::string_view problem_type_name(ProblemType t) {
+  switch (t) {
+  case ProblemType::Conv:
+    return "conv";
+  case ProblemType::Gemm:
+    return "gemm";
+  case ProblemType::Depthwise:
+    return "depthwise";
+  }
+  return "conv";
+}
+
+std::int64_t Problem::macs() const {
+  std::int64_t m = 1;
+  for (auto s : size)
+    m *= s;
+  return m;
+}
+
+std::int64_t Problem::input_height() const {
+  return (extent(Dim::P) - 1) * stride_h + (extent(Dim::R) - 1) * dilation_h + 1;
+}
+
+std::int64_t Problem::input_width() const {
+  return (extent(Dim::Q) - 1) * stride_w + (extent(Dim::S) - 1) * dilation_w + 1;
+}
+
+std::int64_t Problem::operand_words(Operand o) const {
+  const auto e = [&](Dim d) { return extent(d); };
+  switch (o) {
+  case Operand::W:
+    return e(Dim::G) * e(Dim::K) * e(Dim::C) * e(Dim::R) * e(Dim::S);
+  case Operand::I:
+    return e(Dim::G) * e(Dim::N) * e(Dim::C) * input_height() * input_width();
+  case Operand::O:
+    return e(Dim::G) * e(Dim::N) * e(Dim::K) * e(Dim::P) * e(Dim::Q);
+  }
+  return 0;
+}
+
+void validate(const Problem &p, const std::string &where) {
+  for (Dim d : kAllDims)
+    if (p.extent(d) < 1)
+      user_error(where + "." + std::string(dim_name(d)),
+                 "must be a positive integer, got " + std::to_string(p.extent(d)));
+  const std::pair<const char *, std::int64_t> steps[] = {{"stride[0]", p.stride_h},
+                                                         {"stride[1]", p.stride_w},
+                                                         {"dilation[0]", p.dilation_h},
+                                                         {"dilation[1]", p.dilation_w}};
+  for (const auto &[field, value] : steps)
+    if (value < 1)
+      user_error(where + "." + field, "must be a positive integer, got " + std::to_string(value));
+  for (Operand o : kAllOperands) {
+    const int b = p.bits[idx(o)];
+    if (b < 1 || b > 64)
+      user_error(where + ".bits." + std::string(operand_name(o)),
+                 "must be between 1 and 64, got " + std::to_string(b));
+  }
+}
+
+} // namespace tessel

@@ -1,0 +1,8 @@
+// Tessel: everything a user program needs to write, lower and evaluate schedules.
+//   #include <tessel.hpp>   and link Tessel::tessel (find_package(Tessel)).
+#pragma once
+
+#include "cost_model/architecture.hpp"
+#include "cost_model/common.hpp"
+#include "cost_model/mapping.hpp"
+#include "cost_model/problem.hpp"
