@@ -289,6 +289,10 @@ void Walker::count_fanouts(Operand o, int child, int parent, std::int64_t words)
 // the crossed fanouts that do not multicast." Each move's group was built that way.
 void Walker::read_for_fills(Operand o, int child, int parent, std::vector<Move> moves) {
   count_fanouts(o, child, parent, static_cast<std::int64_t>(moves.size()));
+  // A child's box lies in its parent's box, so the parent holds every word a child takes.
+  for (const Move &x : moves)
+    if (held(parent, x.parent_instance, o).find(x.word) < 0)
+      internal_error("a child's word is not in its parent's tile");
   const auto key = [](const Move &x) { return std::tie(x.parent_instance, x.group, x.word); };
   std::sort(moves.begin(), moves.end(),
             [&](const Move &x, const Move &y) { return key(x) < key(y); });
