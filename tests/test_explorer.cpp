@@ -70,7 +70,8 @@ void enumerate_all(const Problem &p, const Architecture &a, const std::vector<Di
         if (trips[idx(d)] > 1) dims.push_back(d);
       do {
         m.levels[l].temporal.clear();
-        for (Dim d : dims) m.levels[l].temporal.push_back({d, trips[idx(d)]});
+        for (Dim d : dims)
+          m.levels[l].temporal.push_back({d, trips[idx(d)]});
         if (l == 0)
           visit(m);
         else
