@@ -119,14 +119,12 @@ public:
 
   DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
 
-  // A node at `level` is one choice of (spatial loops, tile below, order) there. Nodes
-  // refer to the level's spatial choices and to the static order-class tables.
+  // A node at `level` is one choice of (spatial loops, tile below) there; its loop orders
+  // are priced only when the search reaches it. Nodes refer to the level's spatial choices.
   struct Node {
     int spatial = 0; // index into the level's spatial choices
-    const std::vector<Dim> *order = nullptr;
     DimArray<std::int64_t> below{};
-    double cost = 0;  // exact cost of the pairs whose child is level-1
-    double bound = 0; // cost above + cost + lower bound of everything below
+    double bound = 0; // cost above + order-free bound of this level's pairs + bound below
   };
 
   struct Expansion {
@@ -134,17 +132,19 @@ public:
     std::vector<Node> nodes; // sorted by bound, best first
   };
 
-  // Set the choice at `level` from a node of an expansion.
+  // Set the choice at `level` from a node (its order is set by the caller).
   void apply(int level, const Expansion &x, const Node &n) {
     LevelChoice &c = choice_[level];
     c.spatial = x.spatials[n.spatial];
-    for (Dim d : kAllDims)
+    c.order.clear();
+    for (Dim d : kAllDims) {
       c.temporal[idx(d)] = tile(level)[idx(d)] / c.spatial.factor[idx(d)] / n.below[idx(d)];
-    c.order = *n.order;
+      if (c.temporal[idx(d)] > 1) c.order.push_back(d);
+    }
     tile(level - 1) = n.below;
   }
 
-  // Every node at `level`, given tile(level) and the choices above.
+  // Every node at `level`, given tile(level) and the choices above, best bound first.
   Expansion expand(int level, double cost_above) {
     Expansion x;
     const Level &lv = a_.levels[level];
@@ -158,7 +158,6 @@ public:
       none.factor.fill(1);
       x.spatials.push_back(none);
     }
-    LevelChoice &c = choice_[level];
     for (int si = 0; si < static_cast<int>(x.spatials.size()); ++si) {
       const SpatialChoice &sp = x.spatials[si];
       const std::int64_t used = used_from_above(level) * sp.used;
@@ -166,28 +165,17 @@ public:
           static_cast<double>(used * fanout_below_[level]) <
               opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
         continue;
-      c.spatial = sp;
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
       for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
-        std::uint32_t mask = 0;
-        for (Dim d : kAllDims) {
-          c.temporal[idx(d)] = left[idx(d)] / below[idx(d)];
-          if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
-        }
-        tile(level - 1) = below;
-        for (const std::vector<Dim> &order : orders(level, mask)) {
-          c.order = order;
-          Node n;
-          n.spatial = si;
-          n.order = &order;
-          n.below = below;
-          n.cost = pairs_cost(level - 1);
-          n.bound =
-              cost_above + n.cost + (level > 0 ? lower_bound_below(level - 1) : macs_energy());
-          x.nodes.push_back(n);
-        }
+        Node n;
+        n.spatial = si;
+        n.below = below;
+        apply(level, x, n);
+        n.bound = cost_above + pairs_cost(level - 1, true) +
+                  (level > 0 ? lower_bound_below(level - 1) : macs_energy());
+        x.nodes.push_back(n);
       });
     }
     std::stable_sort(x.nodes.begin(), x.nodes.end(),
@@ -195,33 +183,68 @@ public:
     return x;
   }
 
-  // Depth-first search below a node at level+1 whose choices are set.
+  bool cut(double bound) const {
+    return energy_only_ &&
+           bound > shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack);
+  }
+
+  // Price every loop-order class of a node whose choice is applied at `level`, best first,
+  // and search below each that may still win.
+  void search_orders(int level, double cost_above) {
+    LevelChoice &c = choice_[level];
+    std::uint32_t mask = 0;
+    for (Dim d : c.order)
+      mask |= 1u << idx(d);
+    struct Priced {
+      const std::vector<Dim> *order;
+      double cost, bound;
+    };
+    std::vector<Priced> priced;
+    for (const std::vector<Dim> &order : orders(level, mask)) {
+      c.order = order;
+      const double cost = pairs_cost(level - 1, false);
+      priced.push_back(
+          {&order, cost,
+           cost_above + cost + (level > 0 ? lower_bound_below(level - 1) : macs_energy())});
+    }
+    std::stable_sort(priced.begin(), priced.end(),
+                     [](const Priced &p, const Priced &q) { return p.bound < q.bound; });
+    for (const Priced &pr : priced) {
+      if (stop_now()) return;
+      if (cut(pr.bound)) {
+        shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      c.order = *pr.order;
+      if (level == 0) {
+        leaf(cost_above + pr.cost);
+      } else {
+        pairs_cost(level - 1, false); // the chosen order's exact counts (leaving words)
+        dfs(level - 1, cost_above + pr.cost);
+      }
+    }
+  }
+
+  // Depth-first search below a level whose choices above are set.
   void dfs(int level, double cost_above) {
     if (shared_.stopped.load(std::memory_order_relaxed)) return;
     const Expansion x = expand(level, cost_above);
     for (const Node &n : x.nodes) {
       if (stop_now()) return;
-      if (energy_only_ &&
-          n.bound > shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack)) {
-        // Children are sorted by bound: every later one is cut too.
+      if (cut(n.bound)) {
+        // Nodes are sorted by bound: every later one is cut too.
         shared_.pruned.fetch_add(static_cast<std::int64_t>(x.nodes.data() + x.nodes.size() - &n),
                                  std::memory_order_relaxed);
         return;
       }
       apply(level, x, n);
-      if (level == 0)
-        leaf(cost_above + n.cost);
-      else
-        dfs(level - 1, cost_above + n.cost);
+      search_orders(level, cost_above);
     }
   }
 
   void run_top(const Expansion &x, const Node &n) {
     apply(L_ - 1, x, n);
-    if (L_ == 1)
-      leaf(n.cost);
-    else
-      dfs(L_ - 2, n.cost);
+    search_orders(L_ - 1, 0.0);
   }
 
   bool stop_now() {
@@ -374,7 +397,7 @@ private:
   }
 
   // The exact cost of every pair whose child is `child` (its loops are all fixed now).
-  double pairs_cost(int child) {
+  double pairs_cost(int child, bool order_free) {
     double e = 0;
     for (Operand o : kAllOperands) {
       if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
@@ -382,7 +405,11 @@ private:
       while (!a_.levels[parent].keeps[idx(o)])
         ++parent;
       const PairSpec s = spec(o, child, parent);
-      const PairCounts c = pair_counts(p_, s);
+      // O residency-words of the parent: at most one take per residency is a first touch.
+      const std::int64_t cap =
+          parent == L_ - 1 ? used_words_[idx(o)] : leaving_[parent + 1][idx(o)];
+      const PairCounts c = order_free ? pair_order_free_bound(p_, s, cap) : pair_counts(p_, s);
+      if (!order_free && child >= 0) leaving_[child + 1][idx(o)] = c.fanout_words - c.child_fills;
       double hop = 0;
       for (int l = child + 1; l <= parent; ++l)
         hop += a_.levels[l].fanout.hop_pj;
@@ -518,6 +545,9 @@ private:
   std::vector<std::int64_t> fanout_below_;    // product of fanout sizes of levels < l
   OperandArray<std::int64_t> used_words_{};
   OperandArray<std::int64_t> known_fills_{};
+  // leaving_[l+1][o]: words leaving level l (before reduction) under the current choice,
+  // i.e. its residency-words, set when the pair whose child is l is priced exactly.
+  std::vector<OperandArray<std::int64_t>> leaving_ = std::vector<OperandArray<std::int64_t>>(9);
   std::uint64_t checks_ = 0;
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
