@@ -346,15 +346,15 @@ PairCounts pair_counts(const Problem &p, const PairSpec &s) {
   return c;
 }
 
-PairCounts pair_order_free_bound(const Problem &p, const PairSpec &s,
-                                 std::int64_t first_touch_cap) {
+OrderFreeBound pair_order_free_bound(const Problem &p, const PairSpec &s,
+                                     std::int64_t first_touch_cap) {
   const PairEvaluator ev(p, s);
-  Query none;
+  OrderFreeBound b;
   if (s.child < 0) {
     // The MAC units' counts do not depend on orders, except the O reads (validity).
     PairCounts c = pair_counts(p, s);
     if (s.operand == Operand::O) {
-      Query reduced, distinct;
+      Query reduced, distinct, none;
       reduced.leaving = distinct.leaving = true;
       reduced.unite = crossed_mask(s, &PairLoopInfo::reduction);
       distinct.unite = crossed_mask(s, nullptr);
@@ -364,7 +364,8 @@ PairCounts pair_order_free_bound(const Problem &p, const PairSpec &s,
       c.parent_reads = valid + ev.words(reduced) - ev.words(distinct);
       c.fanout_words = valid + ev.words(none);
     }
-    return c;
+    b.with_reuse = b.without_reuse = c;
+    return b;
   }
   // Steps times instances, and the most reuse an order could give: the product of the
   // trips of loops that can follow the innermost loop refreshing the whole tile.
@@ -383,29 +384,36 @@ PairCounts pair_order_free_bound(const Problem &p, const PairSpec &s,
       (l.level == level ? reuse_here : reuse_outside) *= l.trip;
     }
   }
-  const std::int64_t reuse = refresh_here ? reuse_here : reuse_here * reuse_outside;
+  // Without a refreshing loop here, every order leaves all of this level's loops trailing.
+  const std::int64_t most = refresh_here ? reuse_here : reuse_here * reuse_outside;
+  const std::int64_t least = refresh_here ? 1 : most;
   // Whole (united) tiles at the first step and at each refresh: with every carry pinned,
   // words() counts the first step alone, |U| per group.
-  const auto bound = [&](std::uint64_t unite) {
+  const auto first_step = [&](std::uint64_t unite) {
     Query q;
     q.unite = unite;
     q.pin_temporal = ~0ull;
-    return ev.words(q) * (steps / reuse);
+    return ev.words(q);
   };
-  PairCounts c;
-  if (o != Operand::O) {
-    c.child_fills = bound(0);
-    c.parent_reads = bound(crossed_mask(s, &PairLoopInfo::multicast));
-    c.fanout_words = c.child_fills;
-  } else {
-    const std::int64_t valid =
-        std::max<std::int64_t>(0, bound(crossed_mask(s, nullptr)) - first_touch_cap);
-    c.child_fills = valid;
-    c.parent_reads = valid;
-    c.parent_updates = bound(crossed_mask(s, &PairLoopInfo::reduction));
-    c.fanout_words = valid + bound(0);
-  }
-  return c;
+  const auto fill = [&](PairCounts &c, std::int64_t reuse, const std::int64_t(&u)[4]) {
+    const std::int64_t refreshes_n = steps / reuse;
+    if (o != Operand::O) {
+      c.child_fills = u[0] * refreshes_n;
+      c.parent_reads = u[1] * refreshes_n;
+      c.fanout_words = c.child_fills;
+    } else {
+      const std::int64_t valid = std::max<std::int64_t>(0, u[3] * refreshes_n - first_touch_cap);
+      c.child_fills = c.parent_reads = valid;
+      c.parent_updates = u[2] * refreshes_n;
+      c.fanout_words = valid + u[0] * refreshes_n;
+    }
+  };
+  const std::int64_t u[4] = {first_step(0), first_step(crossed_mask(s, &PairLoopInfo::multicast)),
+                             first_step(crossed_mask(s, &PairLoopInfo::reduction)),
+                             first_step(crossed_mask(s, nullptr))};
+  fill(b.with_reuse, most, u);
+  fill(b.without_reuse, least, u);
+  return b;
 }
 
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m) {

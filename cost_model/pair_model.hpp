@@ -71,8 +71,13 @@ PairCounts pair_counts(const Problem &p, const PairSpec &spec);
 // the parent's O residency-words (its own leaving words, or the O words for the outermost
 // level) are a sound cap. The explorer sorts and cuts candidates with this bound before it
 // prices their orders.
-PairCounts pair_order_free_bound(const Problem &p, const PairSpec &spec,
-                                 std::int64_t first_touch_cap);
+// `without_reuse` is the bound for the orders whose innermost loop at the child's parent
+// level is relevant to the operand: then that level's loops give it no reuse.
+struct OrderFreeBound {
+  PairCounts with_reuse, without_reuse;
+};
+OrderFreeBound pair_order_free_bound(const Problem &p, const PairSpec &spec,
+                                     std::int64_t first_touch_cap);
 
 // The whole mapping through pair_counts. Precondition: is_perfect(m, p).
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m);

@@ -397,33 +397,73 @@ private:
   }
 
   // The exact cost of every pair whose child is `child` (its loops are all fixed now).
+  // Energy of one pair's counts.
+  double pair_energy(const PairCounts &c, Operand o, int child, int parent) const {
+    double hop = 0;
+    for (int l = child + 1; l <= parent; ++l)
+      hop += a_.levels[l].fanout.hop_pj;
+    const Level &lp = a_.levels[parent];
+    double pj = static_cast<double>(c.parent_reads) * lp.read_pj +
+                static_cast<double>(c.parent_updates) * lp.write_pj +
+                static_cast<double>(c.fanout_words) * hop;
+    if (child >= 0) pj += static_cast<double>(c.child_fills) * a_.levels[child].write_pj;
+    return pj * p_.bits[idx(o)] / 16.0;
+  }
+
+  // The cost of every pair whose child is `child`: exact for the current order of level
+  // child+1, or (order_free) a lower bound over all its orders. For the bound: the
+  // dimensions that are irrelevant to W (N P Q), to O (C R S) and to I's whole tile (K and
+  // the window dimensions) overlap only in the windows, so whichever loop is innermost at
+  // the level, W and O cannot both get trailing reuse there. The bound takes, over the
+  // possible innermost dimensions, the least total of per-operand bounds.
   double pairs_cost(int child, bool order_free) {
-    double e = 0;
+    OperandArray<double> with_reuse{}, without_reuse{};
+    OperandArray<bool> present{};
     for (Operand o : kAllOperands) {
       if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
       int parent = child + 1;
       while (!a_.levels[parent].keeps[idx(o)])
         ++parent;
+      present[idx(o)] = true;
       const PairSpec s = spec(o, child, parent);
       // O residency-words of the parent: at most one take per residency is a first touch.
       const std::int64_t cap =
           parent == L_ - 1 ? used_words_[idx(o)] : leaving_[parent + 1][idx(o)];
-      const PairCounts c = order_free ? pair_order_free_bound(p_, s, cap) : pair_counts(p_, s);
-      if (!order_free && child >= 0) leaving_[child + 1][idx(o)] = c.fanout_words - c.child_fills;
-      double hop = 0;
-      for (int l = child + 1; l <= parent; ++l)
-        hop += a_.levels[l].fanout.hop_pj;
-      const Level &lp = a_.levels[parent];
-      double pj = static_cast<double>(c.parent_reads) * lp.read_pj +
-                  static_cast<double>(c.parent_updates) * lp.write_pj +
-                  static_cast<double>(c.fanout_words) * hop;
-      if (child >= 0) pj += static_cast<double>(c.child_fills) * a_.levels[child].write_pj;
-      e += pj * p_.bits[idx(o)] / 16.0;
-      if (child >= 0) {
-        known_fills_[idx(o)] = c.child_fills;
+      if (!order_free) {
+        const PairCounts c = pair_counts(p_, s);
+        if (child >= 0) {
+          leaving_[child + 1][idx(o)] = c.fanout_words - c.child_fills;
+          known_fills_[idx(o)] = c.child_fills;
+        }
+        with_reuse[idx(o)] = without_reuse[idx(o)] = pair_energy(c, o, child, parent);
+        continue;
       }
+      const OrderFreeBound b = pair_order_free_bound(p_, s, cap);
+      with_reuse[idx(o)] = pair_energy(b.with_reuse, o, child, parent);
+      without_reuse[idx(o)] = pair_energy(b.without_reuse, o, child, parent);
+      if (child >= 0) known_fills_[idx(o)] = b.with_reuse.child_fills;
     }
-    return e;
+    const auto total = [&](std::optional<Dim> innermost) {
+      double e = 0;
+      for (Operand o : kAllOperands) {
+        if (!present[idx(o)]) continue;
+        bool reuse = !innermost.has_value();
+        if (innermost) {
+          const Dim d = *innermost;
+          reuse = o == Operand::I ? !(d == Dim::N || d == Dim::C || d == Dim::G) : !relevant(o, d);
+        }
+        e += reuse ? with_reuse[idx(o)] : without_reuse[idx(o)];
+      }
+      return e;
+    };
+    if (!order_free || child < 0) return total(std::nullopt);
+    double least = kInf;
+    bool any = false;
+    for (Dim d : choice_[child + 1].order) {
+      least = std::min(least, total(d));
+      any = true;
+    }
+    return any ? least : total(std::nullopt);
   }
 
   PairSpec spec(Operand o, int child, int parent) const {
@@ -616,7 +656,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   r.stats.valid = shared.valid.load();
   r.stats.pruned = shared.pruned.load();
   r.stats.optimal = !shared.stopped.load();
-  r.stats.mapspace_size = root.count(L - 1, 1);
+  r.stats.mapspace_size = opt.count_mapspace ? root.count(L - 1, 1) : -1;
   r.found = shared.have_best;
   double lb = r.found ? shared.best_values[0] : kInf;
   for (double b : unfinished_bound)
