@@ -83,18 +83,19 @@ bool Schedule::any_bypass() const {
   return false;
 }
 
-std::size_t Schedule::cut(const Boundary &b) const {
-  switch (b.kind) {
-  case Boundary::Kind::Root:
-    return 0;
-  case Boundary::Kind::Bottom:
-    return loops_.size();
-  case Boundary::Kind::Inside: {
-    const int i = find(b.var);
-    return i < 0 ? loops_.size() : loops_.size() - static_cast<std::size_t>(i);
-  }
-  }
-  return loops_.size();
+int Schedule::placed_level(int level) const {
+  for (int l = level; l >= 0; --l)
+    if (boundaries_[l].kind != Boundary::Kind::Unplaced) return l;
+  return -1;
+}
+
+std::size_t Schedule::cut(int level) const {
+  const int l = placed_level(level);
+  if (l < 0) return loops_.size();
+  const Boundary &b = boundaries_[l];
+  if (b.kind == Boundary::Kind::Root) return 0;
+  const int i = find(b.var);
+  return i < 0 ? loops_.size() : loops_.size() - static_cast<std::size_t>(i);
 }
 
 std::vector<int> Schedule::loop_levels() const {
@@ -105,7 +106,7 @@ std::vector<int> Schedule::loop_levels() const {
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t o = n - 1 - i;
     for (int l = 0; l < arch_.num_levels(); ++l)
-      if (cut(boundaries_[l]) <= o) {
+      if (cut(l) <= o) {
         levels[i] = l;
         break;
       }
@@ -126,7 +127,7 @@ std::string describe_boundary(const Schedule::Boundary &b) {
   switch (b.kind) {
   case Schedule::Boundary::Kind::Root:
     return "above every loop";
-  case Schedule::Boundary::Kind::Bottom:
+  case Schedule::Boundary::Kind::Unplaced:
     return "below every loop";
   case Schedule::Boundary::Kind::Inside:
     return "just inside " + b.var;
@@ -139,34 +140,40 @@ std::string describe_boundary(const Schedule::Boundary &b) {
 std::string Schedule::violation() const {
   const int nl = arch_.num_levels();
   // (1) boundaries nest.
+  // (An unplaced level shares the boundary of a placed level inside it, so only placed
+  // levels can be out of order; name those.)
   for (int l = 0; l + 1 < nl; ++l)
-    if (cut(boundaries_[l]) < cut(boundaries_[l + 1]))
-      return "the boundary of level " + arch_.levels[l].name + " (" +
-             describe_boundary(boundaries_[l]) + ") would be above the boundary of level " +
+    if (cut(l) < cut(l + 1)) {
+      const int inner = placed_level(l);
+      return "the boundary of level " + arch_.levels[inner].name + " (" +
+             describe_boundary(boundaries_[inner]) + ") would be above the boundary of level " +
              arch_.levels[l + 1].name + " (" + describe_boundary(boundaries_[l + 1]) +
              "); an inner level's boundary must be at or below every outer level's";
+    }
 
   // (2) mixed radix: a loop's stride is the product of the extents of the loops of its
   // dimension inside it (loops of extent 1 are exempt: their stride never matters).
+  // Name an inverted pair if there is one.
+  for (std::size_t i = 0; i < loops_.size(); ++i)
+    for (std::size_t j = i + 1; j < loops_.size(); ++j) {
+      const ScheduledLoop &in = loops_[i], &out = loops_[j];
+      if (in.dim == out.dim && in.extent > 1 && out.extent > 1 && out.stride < in.stride)
+        return out.name + " (stride " + std::to_string(out.stride) + ") would be outside " +
+               in.name + " (stride " + std::to_string(in.stride) + "): the loops of dimension " +
+               std::string(dim_name(in.dim)) +
+               " must stay in split order, outer parts outside inner parts (a Mapping's "
+               "strides are mixed radix)";
+    }
   for (std::size_t i = 0; i < loops_.size(); ++i) {
     const ScheduledLoop &a = loops_[i];
     if (a.extent == 1) continue;
     std::int64_t inside = 1;
     for (std::size_t j = 0; j < i; ++j)
       if (loops_[j].dim == a.dim) inside *= loops_[j].extent;
-    if (inside == a.stride) continue;
-    for (std::size_t j = 0; j < i; ++j) {
-      const ScheduledLoop &b = loops_[j];
-      if (b.dim == a.dim && b.extent > 1 && b.stride > a.stride)
-        return a.name + " (stride " + std::to_string(a.stride) + ") would be outside " + b.name +
-               " (stride " + std::to_string(b.stride) + "): the loops of dimension " +
-               std::string(dim_name(a.dim)) +
-               " must stay in split order, outer parts outside inner parts (a Mapping's "
-               "strides are mixed radix)";
-    }
-    return "the loops of dimension " + std::string(dim_name(a.dim)) +
-           " would leave split order at " + a.name +
-           " (a Mapping's strides are mixed radix: outer parts must stay outside inner parts)";
+    if (inside != a.stride)
+      return "the loops of dimension " + std::string(dim_name(a.dim)) +
+             " would leave split order at " + a.name +
+             " (a Mapping's strides are mixed radix: outer parts must stay outside inner parts)";
   }
 
   // (3) spatial loops fit their level's fanout; (4) they are the level's innermost loops.
@@ -439,7 +446,7 @@ std::string Schedule::loop_nest() const {
   std::string indent;
   auto print_boundaries_at = [&](std::size_t c) {
     for (int l = nl - 1; l >= 0; --l)
-      if (cut(boundaries_[l]) == c)
+      if (cut(l) == c)
         out << indent << "// " << arch_.levels[l].name
             << (l == nl - 1 ? ": holds the whole problem"
                 : c == n    ? ": holds one word of each operand"

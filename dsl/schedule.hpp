@@ -35,11 +35,13 @@
 //
 // Level boundaries. Each storage level L of the architecture has a boundary, a cut of the
 // nest: the loops below L's boundary form the tile that one instance of L holds. The
-// outermost level's boundary is above every loop (it holds the whole problem); every
-// other boundary starts below the innermost loop (the level holds one word of each
-// operand), so initially every loop belongs to the outermost level. store_at() and
-// store_root() move boundaries. A loop belongs to the innermost level whose boundary is
-// above it; those loops are, after lowering, that level's loops in the Mapping.
+// outermost level's boundary is above every loop (it holds the whole problem). store_at()
+// and store_root() place the others. A level that is not placed shares the boundary of
+// the nearest placed level inside it (or sits below every loop, holding one word of each
+// operand, if none is placed): it gets no loops of its own. So initially every loop
+// belongs to the outermost level, and levels may be placed in any order. A loop belongs
+// to the innermost level whose boundary is above it; those loops are, after lowering,
+// that level's loops in the Mapping.
 //
 //   for k_o:            <- DRAM's loops
 //     [GB boundary]     store_at("GB", k_o): the boundary sits just INSIDE k_o
@@ -230,10 +232,12 @@ public:
   // loops, guards and index expressions (for documentation and debugging).
   std::string loop_nest() const;
 
-  // A level boundary: above every loop, just inside a named loop, or below every loop.
+  // A level boundary: above every loop (store_root), just inside a named loop (store_at),
+  // or not placed yet (Unplaced: at the boundary of the nearest placed level inside it,
+  // or below every loop if there is none).
   struct Boundary {
-    enum class Kind : std::uint8_t { Root, Inside, Bottom };
-    Kind kind = Kind::Bottom;
+    enum class Kind : std::uint8_t { Root, Inside, Unplaced };
+    Kind kind = Kind::Unplaced;
     std::string var; // for Inside
     bool operator==(const Boundary &) const = default;
   };
@@ -241,9 +245,12 @@ public:
 
 private:
   int find(const std::string &name) const;
-  // Position of a boundary as a cut of the nest counted from the OUTSIDE: 0 = above every
-  // loop, loops_.size() = below every loop.
-  std::size_t cut(const Boundary &b) const;
+  // Position of level l's boundary as a cut of the nest counted from the OUTSIDE:
+  // 0 = above every loop, loops_.size() = below every loop.
+  std::size_t cut(int level) const;
+  // The level whose placement gives level l's boundary: l itself if it is placed, else
+  // the nearest placed level inside it, else -1 (below every loop).
+  int placed_level(int level) const;
   // Checks invariants (1)-(4); returns the violation or an empty string.
   std::string violation() const;
   // Throws UserError "<directive>: <detail>; loops (innermost first): [...]".

@@ -1,0 +1,653 @@
+// The scheduling DSL: layers, directives, lowering to a Mapping, and the C++ printer.
+#include "dsl/cpp_printer.hpp"
+#include "dsl/layer.hpp"
+#include "dsl/schedule.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <functional>
+#include <random>
+#include <sstream>
+
+using namespace tessel;
+
+namespace {
+
+Loop T(Dim d, std::int64_t trip) { return {d, trip, LoopKind::Temporal}; }
+Loop SX(Dim d, std::int64_t trip) { return {d, trip, LoopKind::SpatialX}; }
+Loop SY(Dim d, std::int64_t trip) { return {d, trip, LoopKind::SpatialY}; }
+
+Level make_level(std::string name, std::optional<std::int64_t> words, std::int64_t fx = 1,
+                 std::int64_t fy = 1) {
+  Level l;
+  l.name = std::move(name);
+  l.capacity_words = words;
+  l.fanout.x = fx;
+  l.fanout.y = fy;
+  return l;
+}
+
+// Eyeriss-like: a 256-word register file per PE, a global buffer with a 16x16 fanout, DRAM.
+Architecture eyeriss() {
+  Architecture a;
+  a.name = "eyeriss";
+  a.levels = {make_level("RF", 256), make_level("GB", 65536, 16, 16),
+              make_level("DRAM", std::nullopt)};
+  return a;
+}
+
+// Four levels: RF and a per-PE buffer PB under a global buffer with a 16x16 fanout.
+Architecture four_levels() {
+  Architecture a;
+  a.name = "four";
+  a.levels = {make_level("RF", 16), make_level("PB", 128), make_level("GB", 131072, 16, 16),
+              make_level("DRAM", std::nullopt)};
+  return a;
+}
+
+// A vector unit of 4 MACs under each RF, an 8x8 array under the global buffer.
+Architecture vector_pes() {
+  Architecture a;
+  a.name = "vector";
+  a.levels = {make_level("RF", 64, 4, 1), make_level("GB", 65536, 8, 8),
+              make_level("DRAM", std::nullopt)};
+  return a;
+}
+
+Problem conv3() {
+  return LayerBuilder::conv("conv3")
+      .batch(1)
+      .out_channels(384)
+      .in_channels(256)
+      .output(13, 13)
+      .filter(3, 3)
+      .stride(1, 1)
+      .dilation(1, 1)
+      .groups(1);
+}
+
+// The message of the UserError that f throws ("" if none).
+template <typename F> std::string error_of(F &&f) {
+  try {
+    f();
+  } catch (const UserError &e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Whitespace runs to one space, `//` comments dropped: the form `#__VA_ARGS__` gives.
+std::string normalize_code(const std::string &code) {
+  std::istringstream in(code);
+  std::string line, joined;
+  while (std::getline(in, line)) {
+    const auto c = line.find("//");
+    if (c != std::string::npos) line.erase(c);
+    joined += line + " ";
+  }
+  std::string out;
+  for (char ch : joined) {
+    if (std::isspace(static_cast<unsigned char>(ch))) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += ch;
+    }
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
+// The weight-stationary conv3 schedule on eyeriss: C|K spatial on the GB fanout.
+Schedule conv3_ws(const Problem &p, const Architecture &a) {
+  Schedule s(p, a);
+  s.split("k", "k_o", "k_t", 4).split("k_o", "k_d", "k_s", 16);
+  s.split("c", "c_o", "c_t", 4).split("c_o", "c_d", "c_s", 16);
+  s.reorder({"s", "r", "c_t", "k_t", "c_s", "k_s", "q", "p", "c_d", "k_d"});
+  s.store_at("GB", "c_d").store_at("RF", "c_s");
+  s.spatial("c_s", Axis::Y).spatial("k_s", Axis::X);
+  s.unroll("s");
+  return s;
+}
+
+Mapping conv3_ws_mapping() {
+  Mapping m;
+  m.levels.resize(3);
+  m.levels[2].temporal = {T(Dim::K, 6), T(Dim::C, 4)};
+  m.levels[1].temporal = {T(Dim::P, 13), T(Dim::Q, 13)};
+  m.levels[1].spatial = {SX(Dim::K, 16), SY(Dim::C, 16)};
+  m.levels[0].temporal = {T(Dim::K, 4), T(Dim::C, 4), T(Dim::R, 3), T(Dim::S, 3)};
+  return m;
+}
+
+Problem small_conv() {
+  return LayerBuilder::conv("small").out_channels(64).in_channels(32).output(13, 13).filter(3, 3);
+}
+
+// Four levels, a guarded split of p, spatial X and Y, bypass of W at PB.
+Schedule four_level_schedule() {
+  Schedule s(small_conv(), four_levels());
+  s.split("p", "p_o", "p_i", 4, TailStrategy::GuardWithIf);
+  s.split("k", "k_o", "k_i", 16).split("c", "c_o", "c_i", 16);
+  s.reorder({"s", "r", "p_i", "q", "c_i", "k_i", "c_o", "p_o", "k_o"});
+  s.store_at("GB", "k_o").store_at("PB", "c_i").store_at("RF", "q");
+  s.spatial("c_i", Axis::Y).spatial("k_i", Axis::X);
+  s.bypass("PB", Operand::W);
+  return s;
+}
+
+Mapping four_level_mapping() {
+  Mapping m;
+  m.levels.resize(4);
+  m.levels[3].temporal = {T(Dim::K, 4)};
+  m.levels[2].temporal = {T(Dim::P, 4), T(Dim::C, 2)};
+  m.levels[2].spatial = {SX(Dim::K, 16), SY(Dim::C, 16)};
+  m.levels[1].temporal = {T(Dim::Q, 13)};
+  m.levels[0].temporal = {T(Dim::P, 4), T(Dim::R, 3), T(Dim::S, 3)};
+  m.bypass = {
+      {false, false, false}, {true, false, false}, {false, false, false}, {false, false, false}};
+  return m;
+}
+
+// GEMM: the global buffer holds everything (store_root), spatial loops on both fanouts,
+// a guarded spatial split of the reduction.
+Schedule gemm_schedule() {
+  Schedule s(gemm(64, 48, 100), vector_pes()); // N=64 rows, K=48 columns, C=100 reduction
+  s.split("k", "k_o", "k_i", 4);
+  s.split("c", "c_o", "c_i", 8, TailStrategy::GuardWithIf);
+  s.split("n", "n_o", "n_i", 8);
+  s.reorder({"k_i", "c_i", "n_i", "n_o", "c_o", "k_o"});
+  s.store_root("GB").store_at("RF", "c_i");
+  s.spatial("k_i", Axis::X).spatial("c_i", Axis::Y).spatial("n_i", Axis::X);
+  return s;
+}
+
+Mapping gemm_mapping() {
+  Mapping m;
+  m.levels.resize(3);
+  m.levels[1].temporal = {T(Dim::K, 12), T(Dim::C, 13), T(Dim::N, 8)};
+  m.levels[1].spatial = {SX(Dim::N, 8), SY(Dim::C, 8)};
+  m.levels[0].spatial = {SX(Dim::K, 4)};
+  return m;
+}
+
+} // namespace
+
+// ==== layers ==========================================================================
+
+TEST_CASE("dsl: the layer builder fills a Problem with per-group channels", "[correctness]") {
+  const Problem p = conv3();
+  CHECK(p.name == "conv3");
+  CHECK(p.type == ProblemType::Conv);
+  CHECK(p.size == DimArray<std::int64_t>{1, 384, 256, 13, 13, 3, 3, 1});
+  CHECK(p.stride_h == 1);
+  CHECK(p.dilation_w == 1);
+
+  const Problem conv2 = LayerBuilder::conv("conv2")
+                            .groups(2)
+                            .in_channels(48)
+                            .out_channels(128)
+                            .output(27, 27)
+                            .filter(5, 5)
+                            .stride(1, 1);
+  CHECK(conv2.size == DimArray<std::int64_t>{1, 128, 48, 27, 27, 5, 5, 2});
+  CHECK(conv2d(48, 128, 27, 27, 5, 5, 1, 2, 1, "conv2").size == conv2.size);
+
+  const Problem conv1 = conv2d(3, 96, 55, 55, 11, 11, 4);
+  CHECK(conv1.stride_h == 4);
+  CHECK(conv1.stride_w == 4);
+  CHECK(conv1.input_height() == 227);
+
+  const Problem mm = gemm(128, 1000, 784); // O[128 x 1000] += A[128 x 784] * B[784 x 1000]
+  CHECK(mm.type == ProblemType::Gemm);
+  CHECK(mm.size == DimArray<std::int64_t>{128, 1000, 784, 1, 1, 1, 1, 1});
+  CHECK(LayerBuilder::gemm("gemm").rows(128).cols(1000).reduction(784).problem().size == mm.size);
+
+  const Problem fc6 = fully_connected(9216, 4096);
+  CHECK(fc6.type == ProblemType::Gemm);
+  CHECK(fc6.size == DimArray<std::int64_t>{1, 4096, 9216, 1, 1, 1, 1, 1});
+  CHECK(fully_connected(4096, 1000, 16).extent(Dim::N) == 16);
+
+  const Problem dw = depthwise(32, 112, 112, 3, 3, 2);
+  CHECK(dw.type == ProblemType::Depthwise);
+  CHECK(dw.size == DimArray<std::int64_t>{1, 1, 1, 112, 112, 3, 3, 32});
+  CHECK(dw.stride_h == 2);
+
+  const Layer l = LayerBuilder::conv("x").out_channels(8).bits(8, 8, 32).repeat(3);
+  CHECK(l.repeat == 3);
+  CHECK(l.problem.bits == OperandArray<int>{8, 8, 32});
+}
+
+TEST_CASE("dsl: layer builder errors name the layer and the setter", "[error]") {
+  const std::string filter = error_of([] { LayerBuilder::gemm("mm").filter(3, 3); });
+  CHECK(filter == "gemm(\"mm\").filter: does not apply to a gemm layer");
+  const std::string zero = error_of([] { LayerBuilder::conv("c").out_channels(0); });
+  CHECK(zero == "conv(\"c\").out_channels: must be a positive integer, got 0");
+  CHECK(error_of([] { LayerBuilder::conv("c").bits(0, 16, 16); }).find("bits") !=
+        std::string::npos);
+}
+
+// ==== the initial nest and the directives ===============================================
+
+TEST_CASE("dsl: the initial nest has one loop per dimension of extent > 1, innermost first",
+          "[correctness]") {
+  const Schedule s(conv3(), eyeriss());
+  CHECK(s.loop_names() == std::vector<std::string>{"s", "r", "q", "p", "c", "k"});
+  CHECK(s.loop_list() == "[s, r, q, p, c, k]");
+  for (const ScheduledLoop &l : s.loops()) {
+    CHECK(l.stride == 1);
+    CHECK(l.kind == LoopKind::Temporal);
+    CHECK(l.extent == conv3().extent(l.dim));
+  }
+  CHECK(s.loop_levels() == std::vector<int>(6, 2)); // all at DRAM
+
+  const Schedule g(conv2d(4, 8, 5, 5, 3, 3, 1, 2, 2), eyeriss());
+  CHECK(g.loop_names() == std::vector<std::string>{"s", "r", "q", "p", "c", "k", "n", "g"});
+
+  // Lowering the initial nest: everything at the outermost level, in problem order.
+  Mapping m;
+  m.levels.resize(3);
+  m.levels[2].temporal = {T(Dim::K, 384), T(Dim::C, 256), T(Dim::P, 13),
+                          T(Dim::Q, 13),  T(Dim::R, 3),   T(Dim::S, 3)};
+  CHECK(s.lower().mapping == m);
+}
+
+TEST_CASE("dsl: split replaces a loop by outer and inner parts at its position", "[correctness]") {
+  Schedule s(conv3(), eyeriss());
+  s.split("k", "k_o", "k_i", 16);
+  CHECK(s.loop_list() == "[s, r, q, p, c, k_i, k_o]");
+  CHECK(s.loop("k_i").extent == 16);
+  CHECK(s.loop("k_i").stride == 1);
+  CHECK(s.loop("k_o").extent == 24);
+  CHECK(s.loop("k_o").stride == 16);
+  CHECK(s.loop("k_o").outer_spine);
+  CHECK_FALSE(s.loop("k_i").outer_spine);
+
+  // Halide's idiom: the outer part may take the split loop's name.
+  s.split("c", "c", "c_i", 8);
+  CHECK(s.loop_list() == "[s, r, q, p, c_i, c, k_i, k_o]");
+  CHECK(s.loop("c").extent == 32);
+
+  // A guarded split: ceil(13 / 4) = 4 outer iterations, the last one partial.
+  s.split("p", "p_o", "p_i", 4, TailStrategy::GuardWithIf);
+  CHECK(s.loop("p_o").extent == 4);
+  CHECK(s.loop("p_o").stride == 4);
+  // The outer spine may be split again with a guard; inner parts only exactly.
+  s.split("p_o", "p_oo", "p_oi", 3, TailStrategy::GuardWithIf);
+  CHECK(s.loop("p_oo").extent == 2);
+  CHECK(s.loop("p_oo").stride == 12);
+  s.split("p_i", "p_io", "p_ii", 2);
+  CHECK(s.loop_list() == "[s, r, q, p_ii, p_io, p_oi, p_oo, c_i, c, k_i, k_o]");
+
+  Mapping m;
+  m.levels.resize(3);
+  m.levels[2].temporal = {T(Dim::K, 24), T(Dim::K, 16), T(Dim::C, 32), T(Dim::C, 8),
+                          T(Dim::P, 2),  T(Dim::P, 3),  T(Dim::P, 2),  T(Dim::P, 2),
+                          T(Dim::Q, 13), T(Dim::R, 3),  T(Dim::S, 3)};
+  CHECK(s.lower().mapping == m);
+}
+
+TEST_CASE("dsl: reorder is innermost first and keeps the positions of the listed set",
+          "[correctness]") {
+  Schedule s(conv3(), eyeriss());
+  s.reorder({"c", "p"}); // p and c swap: c becomes the inner of the two
+  CHECK(s.loop_list() == "[s, r, q, c, p, k]");
+  s.reorder("k", "s", "r"); // variadic form; positions {0, 1, 5} get k, s, r
+  CHECK(s.loop_list() == "[k, s, q, c, p, r]");
+  s.reorder({"p"}); // one loop: nothing moves
+  CHECK(s.loop_list() == "[k, s, q, c, p, r]");
+  CHECK(s.history().size() == 3);
+}
+
+TEST_CASE("dsl: lowering the weight-stationary conv3 schedule (store_at, spatial X/Y, unroll)",
+          "[correctness]") {
+  const Schedule s = conv3_ws(conv3(), eyeriss());
+  const LoweredSchedule low = s.lower();
+  CHECK(low.mapping == conv3_ws_mapping());
+  REQUIRE(low.unrolled.size() == 1);
+  CHECK(low.unrolled[0] == UnrolledLoop{0, 3, "s"});
+  CHECK(low.is_unrolled(0, 3));
+  CHECK_FALSE(low.is_unrolled(0, 2));
+  CHECK(low.temporal_names[2] == std::vector<std::string>{"k_d", "c_d"});
+  CHECK(low.spatial_names[1] == std::vector<std::string>{"k_s", "c_s"});
+  CHECK(s.level_of("k_s") == 1);
+  CHECK(s.level_of("k_t") == 0);
+  CHECK(s.level_of("k_d") == 2);
+  CHECK(lower(s).mapping == low.mapping);
+}
+
+TEST_CASE("dsl: lowering across four levels with a guarded split and a bypass", "[correctness]") {
+  const Schedule s = four_level_schedule();
+  const Mapping m = s.lower().mapping;
+  CHECK(m == four_level_mapping());
+  CHECK(total_trips(m, Dim::P) == 16); // 13 rows in 4 tiles of 4, the last one guarded
+  CHECK_FALSE(is_perfect(m, s.problem()));
+  CHECK(m.bypasses(1, Operand::W));
+}
+
+TEST_CASE("dsl: store_root, spatial loops on the innermost level's fanout, guarded spatial",
+          "[correctness]") {
+  const Schedule s = gemm_schedule();
+  CHECK(s.lower().mapping == gemm_mapping());
+  CHECK(s.lower().mapping.bypass.empty());
+}
+
+TEST_CASE("dsl: level boundaries follow their loops through split and reorder", "[correctness]") {
+  Schedule s(conv3(), eyeriss());
+  s.store_at("GB", "c").store_at("RF", "p");
+  // [s, r, q | p | c, k]: the boundaries sit just inside p (RF) and c (GB).
+  CHECK(s.loop_levels() == std::vector<int>{0, 0, 0, 1, 2, 2});
+  // Splitting p moves RF's boundary to just inside p_i: RF keeps the same tile.
+  s.split("p", "p_o", "p_i", 13);
+  CHECK(s.boundaries()[0] == Schedule::Boundary{Schedule::Boundary::Kind::Inside, "p_i"});
+  CHECK(s.loop_levels() == std::vector<int>{0, 0, 0, 1, 1, 2, 2});
+  // reorder moves c with its boundary: c goes outermost, and k now falls inside GB.
+  s.reorder({"k", "c"});
+  CHECK(s.loop_list() == "[s, r, q, p_i, p_o, k, c]");
+  CHECK(s.loop_levels() == std::vector<int>{0, 0, 0, 1, 1, 1, 2});
+  Mapping m;
+  m.levels.resize(3);
+  m.levels[2].temporal = {T(Dim::C, 256)};
+  m.levels[1].temporal = {T(Dim::K, 384), T(Dim::P, 1), T(Dim::P, 13)};
+  m.levels[0].temporal = {T(Dim::Q, 13), T(Dim::R, 3), T(Dim::S, 3)};
+  CHECK(s.lower().mapping == m);
+  // A level with no loops: RF boundary below everything.
+  s.store_at("RF", "s");
+  CHECK(s.lower().mapping.levels[0].temporal.empty());
+}
+
+TEST_CASE("dsl: add_loop brings in a loop over a dimension of extent 1", "[correctness]") {
+  Schedule s(conv3(), eyeriss());
+  s.add_loop(Dim::N);
+  CHECK(s.loop_list() == "[s, r, q, p, c, k, n]");
+  s.split("n", "n_o", "n_i", 1);
+  Mapping m = s.lower().mapping;
+  CHECK(m.levels[2].temporal[0] == T(Dim::N, 1));
+  CHECK(m.levels[2].temporal[1] == T(Dim::N, 1));
+}
+
+TEST_CASE("dsl: a recorded history replays to the same schedule", "[correctness]") {
+  const Schedule s = four_level_schedule();
+  Schedule replay(s.problem(), s.arch());
+  for (const Directive &d : s.history())
+    replay.apply(d);
+  CHECK(replay.loops() == s.loops());
+  CHECK(replay.boundaries() == s.boundaries());
+  CHECK(replay.lower().mapping == s.lower().mapping);
+  CHECK(to_string(s.history()[0]) == "split(p, p_o, p_i, 4, TailStrategy::GuardWithIf)");
+  CHECK(to_string(s.history().back()) == "bypass(PB, W)");
+}
+
+TEST_CASE("dsl: loop_nest prints the nest as pseudo-C", "[correctness]") {
+  Problem p = conv3();
+  p.size = {1, 384, 2, 13, 1, 1, 1, 1};
+  Schedule s(p, eyeriss());
+  s.split("p", "p_o", "p_i", 4, TailStrategy::GuardWithIf);
+  s.reorder({"p_i", "c", "p_o"});
+  s.store_at("GB", "k").store_at("RF", "c").spatial("c", Axis::X).unroll("p_i");
+  const std::string nest = s.loop_nest();
+  CHECK(nest == "// DRAM: holds the whole problem\n"
+                "for (k = 0; k < 384; k++)                        // K\n"
+                "  // GB: holds the tile below\n"
+                "  for (p_o = 0; p_o < 4; p_o++)                  // P, stride 4\n"
+                "    parallel_x (c = 0; c < 2; c++)               // C\n"
+                "      // RF: holds the tile below\n"
+                "      unrolled for (p_i = 0; p_i < 4; p_i++)     // P\n"
+                "        p = 4*p_o + p_i;\n"
+                "        if (p < 13)\n"
+                "          O[n][k][p][q] += I[n][c][p + r][q + s] * W[k][c][r][s];\n");
+}
+
+// ==== errors: one per illegal directive ==================================================
+// Each message names the directive, the variable, and the current loop list.
+
+namespace {
+
+// Checks that `directive` on `s` throws a UserError whose message starts with `where`,
+// contains `detail`, and ends with the loop list; and that `s` is left unchanged.
+void check_error(Schedule &s, const std::function<void(Schedule &)> &directive,
+                 const std::string &where, const std::string &detail) {
+  const std::vector<ScheduledLoop> loops = s.loops();
+  const auto boundaries = s.boundaries();
+  const std::size_t history = s.history().size();
+  const std::string msg = error_of([&] { directive(s); });
+  INFO(msg);
+  CHECK(msg.rfind(where + ": ", 0) == 0);
+  CHECK(msg.find(detail) != std::string::npos);
+  const std::string tail = "; loops (innermost first): " + s.loop_list();
+  CHECK(msg.size() >= tail.size());
+  CHECK(msg.substr(msg.size() - std::min(msg.size(), tail.size())) == tail);
+  CHECK(s.loops() == loops);
+  CHECK(s.boundaries() == boundaries);
+  CHECK(s.history().size() == history);
+}
+
+} // namespace
+
+TEST_CASE("dsl error: split with a factor that does not divide (TailStrategy::Error)", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  const std::string msg = error_of([&] { s.split("k", "k_o", "k_i", 5); });
+  CHECK(msg == "split(k, k_o, k_i, 5): factor 5 does not divide extent 384 of k "
+               "(TailStrategy::Error); loops (innermost first): [s, r, q, p, c, k]");
+  check_error(
+      s, [](Schedule &x) { x.split("k", "k_o", "k_i", 5); }, "split(k, k_o, k_i, 5)",
+      "does not divide");
+}
+
+TEST_CASE("dsl error: split of an unknown variable", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s, [](Schedule &x) { x.split("x", "x_o", "x_i", 4); }, "split(x, x_o, x_i, 4)",
+      "unknown loop variable x");
+}
+
+TEST_CASE("dsl error: split to a name that is already used", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s, [](Schedule &x) { x.split("k", "c", "k_i", 4); }, "split(k, c, k_i, 4)",
+      "the name c is already used by another loop");
+  check_error(
+      s, [](Schedule &x) { x.split("k", "k_x", "k_x", 4); }, "split(k, k_x, k_x, 4)",
+      "the outer and inner loops have the same name k_x");
+}
+
+TEST_CASE("dsl error: split with a factor below 1 or above the extent", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s, [](Schedule &x) { x.split("k", "k_o", "k_i", 0); }, "split(k, k_o, k_i, 0)",
+      "factor 0 must be at least 1");
+  check_error(
+      s, [](Schedule &x) { x.split("r", "r_o", "r_i", 4, TailStrategy::GuardWithIf); },
+      "split(r, r_o, r_i, 4, TailStrategy::GuardWithIf)", "factor 4 exceeds extent 3 of r");
+}
+
+TEST_CASE("dsl error: guarded split of an inner part", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  s.split("k", "k_o", "k_i", 16);
+  check_error(
+      s, [](Schedule &x) { x.split("k_i", "a", "b", 3, TailStrategy::GuardWithIf); },
+      "split(k_i, a, b, 3, TailStrategy::GuardWithIf)",
+      "factor 3 does not divide extent 16 of k_i, an inner part of a split of K");
+  // The same factor on the outer spine is fine: 24 = 8 * 3.
+  s.split("k_o", "a", "b", 5, TailStrategy::GuardWithIf);
+  CHECK(s.loop("a").extent == 5);
+}
+
+TEST_CASE("dsl error: split of a spatial or unrolled loop", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  s.store_at("GB", "q").store_at("RF", "r"); // [s | r | q, p, c, k]
+  s.spatial("r", Axis::X).unroll("s");
+  check_error(
+      s, [](Schedule &x) { x.split("r", "r_o", "r_i", 1); }, "split(r, r_o, r_i, 1)",
+      "r is spatial X; split a loop before mapping it onto a fanout");
+  check_error(
+      s, [](Schedule &x) { x.split("s", "s_o", "s_i", 1); }, "split(s, s_o, s_i, 1)",
+      "s is unrolled");
+}
+
+TEST_CASE("dsl error: reorder with an unknown or a repeated variable", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s,
+      [](Schedule &x) {
+        x.reorder({"c", "x"});
+      },
+      "reorder({c, x})", "unknown loop variable x");
+  check_error(
+      s,
+      [](Schedule &x) {
+        x.reorder({"c", "k", "c"});
+      },
+      "reorder({c, k, c})", "c is listed twice");
+}
+
+TEST_CASE("dsl error: reorder that breaks split order", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  s.split("k", "k_o", "k_i", 16);
+  check_error(
+      s,
+      [](Schedule &x) {
+        x.reorder({"k_o", "k_i"});
+      },
+      "reorder({k_o, k_i})",
+      "k_i (stride 1) would be outside k_o (stride 16): the loops of dimension K must stay "
+      "in split order");
+  // Loops of extent 1 are exempt.
+  s.split("c", "c_o", "c_i", 256);
+  s.reorder({"c_o", "c_i"});
+  CHECK(s.loop_list() == "[s, r, q, p, c_o, c_i, k_i, k_o]");
+}
+
+TEST_CASE("dsl error: spatial on a level without fanout", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s, [](Schedule &x) { x.spatial("k", Axis::X); }, "spatial(k, X)",
+      "level DRAM has no fanout (1x1), but its spatial loops k (384 on X)");
+  check_error(
+      s, [](Schedule &x) { x.spatial("x", Axis::X); }, "spatial(x, X)", "unknown loop variable x");
+}
+
+TEST_CASE("dsl error: spatial loops exceeding the mesh", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  s.split("k", "k_o", "k_i", 32).split("c", "c_o", "c_i", 16);
+  s.reorder({"s", "r", "c_i", "k_i", "q", "p", "c_o", "k_o"});
+  s.store_at("GB", "k_o");
+  check_error(
+      s, [](Schedule &x) { x.spatial("k_i", Axis::X); }, "spatial(k_i, X)",
+      "the spatial loops of level GB, k_i (32 on X), need 32x1 instances but its fanout is "
+      "16x16");
+  s.store_at("RF", "c_i").spatial("c_i", Axis::Y);
+  check_error(
+      s, [](Schedule &x) { x.spatial("k_i", Axis::Y); }, "spatial(k_i, Y)",
+      "the spatial loops of level GB, c_i (16 on Y), k_i (32 on Y), need 1x512 instances but "
+      "its fanout is 16x16");
+  check_error(
+      s, [](Schedule &x) { x.spatial("k_i", Axis::X); }, "spatial(k_i, X)",
+      "need 32x16 instances but its fanout is 16x16");
+  check_error(
+      s, [](Schedule &x) { x.spatial("q", Axis::X); }, "spatial(q, X)",
+      "spatial loop q would be above the temporal loop k_i of the same level GB; a level's "
+      "spatial loops must be its innermost loops");
+  check_error(
+      s, [](Schedule &x) { x.spatial("r", Axis::X); }, "spatial(r, X)",
+      "level RF has no fanout (1x1), but its spatial loops r (3 on X) need 3x1 instances");
+}
+
+TEST_CASE("dsl error: a directive that would leave a spatial loop illegal", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  s.split("k", "k_o", "k_i", 16).split("c", "c_o", "c_i", 16);
+  s.reorder({"s", "r", "c_i", "k_i", "q", "p", "c_o", "k_o"});
+  s.store_at("GB", "k_o").store_at("RF", "c_i");
+  s.spatial("c_i", Axis::Y).spatial("k_i", Axis::X);
+  // A temporal loop of GB moved below the spatial loop k_i.
+  check_error(
+      s,
+      [](Schedule &x) {
+        x.reorder({"q", "k_i"});
+      },
+      "reorder({q, k_i})",
+      "spatial loop k_i would be above the temporal loop q of the same level GB");
+  // GB's boundary moved below k_i: k_i would fall to DRAM, which has no fanout.
+  check_error(
+      s, [](Schedule &x) { x.store_at("GB", "k_i"); }, "store_at(GB, k_i)",
+      "level DRAM has no fanout (1x1), but its spatial loops k_i (16 on X)");
+  check_error(
+      s, [](Schedule &x) { x.unroll("k_i"); }, "unroll(k_i)",
+      "k_i is spatial X; only temporal loops can be unrolled");
+  s.unroll("s");
+  check_error(
+      s, [](Schedule &x) { x.spatial("s", Axis::X); }, "spatial(s, X)",
+      "s is unrolled; an unrolled loop cannot be spatial");
+  check_error(
+      s, [](Schedule &x) { x.unroll("x"); }, "unroll(x)", "unknown loop variable x");
+}
+
+TEST_CASE("dsl error: store_at with an unknown level, the outermost level or an unknown var",
+          "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s, [](Schedule &x) { x.store_at("L2", "c"); }, "store_at(L2, c)",
+      "unknown level L2; levels (innermost first): [RF, GB, DRAM]");
+  check_error(
+      s, [](Schedule &x) { x.store_at("DRAM", "c"); }, "store_at(DRAM, c)",
+      "DRAM is the outermost level");
+  check_error(
+      s, [](Schedule &x) { x.store_at("GB", "x"); }, "store_at(GB, x)", "unknown loop variable x");
+  check_error(
+      s, [](Schedule &x) { x.store_root("DRAM"); }, "store_root(DRAM)",
+      "DRAM is the outermost level");
+  check_error(
+      s, [](Schedule &x) { x.store_root("L2"); }, "store_root(L2)", "unknown level L2");
+}
+
+TEST_CASE("dsl error: store_at in an inconsistent order", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  s.store_at("RF", "c"); // GB is not placed yet: it shares RF's boundary
+  CHECK(s.loop_levels() == std::vector<int>{0, 0, 0, 0, 2, 2});
+  check_error(
+      s, [](Schedule &x) { x.store_at("GB", "r"); }, "store_at(GB, r)",
+      "the boundary of level RF (just inside c) would be above the boundary of level GB "
+      "(just inside r)");
+  s.store_at("GB", "k");
+  check_error(
+      s, [](Schedule &x) { x.store_root("RF"); }, "store_root(RF)",
+      "the boundary of level RF (above every loop) would be above the boundary of level GB "
+      "(just inside k)");
+  s.store_at("GB", "c"); // equal boundaries are fine: GB gets no loops of its own
+  CHECK(s.lower().mapping.levels[1].temporal.empty());
+}
+
+TEST_CASE("dsl error: bypass of the outermost level, an unknown level or operand", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s, [](Schedule &x) { x.bypass("DRAM", Operand::W); }, "bypass(DRAM, W)",
+      "DRAM is the outermost level: it keeps every operand and cannot be bypassed");
+  check_error(
+      s, [](Schedule &x) { x.bypass("L1", Operand::I); }, "bypass(L1, I)", "unknown level L1");
+  check_error(
+      s, [](Schedule &x) { x.bypass("RF", "X"); }, "bypass(RF, X)",
+      "unknown operand 'X' (operands are W, I, O)");
+  s.bypass("RF", "I");
+  CHECK(s.bypasses(0, Operand::I));
+}
+
+TEST_CASE("dsl error: add_loop on a dimension with a loop", "[error]") {
+  Schedule s(conv3(), eyeriss());
+  check_error(
+      s, [](Schedule &x) { x.add_loop(Dim::K); }, "add_loop(K)",
+      "dimension K has extent 384; add_loop is only for dimensions of extent 1");
+  s.add_loop(Dim::N);
+  check_error(
+      s, [](Schedule &x) { x.add_loop(Dim::N, "n2"); }, "add_loop(N, n2)",
+      "dimension N already has a loop (n)");
+  check_error(
+      s, [](Schedule &x) { x.add_loop(Dim::G, "k"); }, "add_loop(G, k)",
+      "the name k is already used by another loop");
+}
+
+TEST_CASE("dsl error: schedule_from_mapping rejects an invalid mapping", "[error]") {
+  Mapping m = conv3_ws_mapping();
+  m.levels[0].temporal[0].trip = 3; // K no longer covered
+  const std::string msg = error_of([&] { schedule_from_mapping(conv3(), eyeriss(), m); });
+  CHECK(msg.rfind("mapping: the trips of dimension K multiply to 288", 0) == 0);
+}
