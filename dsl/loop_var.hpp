@@ -12,7 +12,7 @@
 //
 //   tessel::LoopVar k("k"), k_o("k_o"), k_i("k_i");
 //   sched.split(k, k_o, k_i, 16);
-//   sched.split("k", "k_o", "k_i", 16);   // the same: a string literal converts to a LoopVar
+//   sched.split("k", "k_o", "k_i", 16);   // the same: a name converts to a LoopVar
 #pragma once
 
 #include <string>
@@ -22,8 +22,9 @@ namespace tessel {
 
 class LoopVar {
 public:
-  explicit LoopVar(std::string name) : name_(std::move(name)) {}
-  LoopVar(const char *name) : name_(name) {} // NOLINT: implicit, so "k" can stand for a var
+  // Implicit, so that a name ("k", or a std::string) can stand for a LoopVar.
+  LoopVar(std::string name) : name_(std::move(name)) {} // NOLINT(google-explicit-constructor)
+  LoopVar(const char *name) : name_(name) {}            // NOLINT(google-explicit-constructor)
 
   const std::string &name() const { return name_; }
   bool operator==(const LoopVar &) const = default;

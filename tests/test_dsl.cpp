@@ -76,25 +76,30 @@ template <typename F> std::string error_of(F &&f) {
   return "";
 }
 
-// Whitespace runs to one space, `//` comments dropped: the form `#__VA_ARGS__` gives.
+// Code with `//` comments and all whitespace outside string literals removed, so that
+// printed code compares with the `#__VA_ARGS__` text of the same code however either is
+// laid out.
 std::string normalize_code(const std::string &code) {
-  std::istringstream in(code);
-  std::string line, joined;
-  while (std::getline(in, line)) {
-    const auto c = line.find("//");
-    if (c != std::string::npos) line.erase(c);
-    joined += line + " ";
-  }
   std::string out;
-  for (char ch : joined) {
-    if (std::isspace(static_cast<unsigned char>(ch))) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
+  bool in_string = false;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char ch = code[i];
+    if (in_string) {
+      out += ch;
+      if (ch == '\\' && i + 1 < code.size())
+        out += code[++i];
+      else if (ch == '"')
+        in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+      out += ch;
+    } else if (ch == '/' && i + 1 < code.size() && code[i + 1] == '/') {
+      while (i < code.size() && code[i] != '\n')
+        ++i;
+    } else if (!std::isspace(static_cast<unsigned char>(ch))) {
       out += ch;
     }
   }
-  while (!out.empty() && out.back() == ' ')
-    out.pop_back();
   return out;
 }
 
@@ -650,4 +655,421 @@ TEST_CASE("dsl error: schedule_from_mapping rejects an invalid mapping", "[error
   m.levels[0].temporal[0].trip = 3; // K no longer covered
   const std::string msg = error_of([&] { schedule_from_mapping(conv3(), eyeriss(), m); });
   CHECK(msg.rfind("mapping: the trips of dimension K multiply to 288", 0) == 0);
+}
+
+// ==== the C++ printer ====================================================================
+// Each golden body below is compiled here as a function AND kept as text (#__VA_ARGS__):
+// the printer must print that text, and running the compiled code must rebuild the mapping.
+
+#define DSL_GOLDEN(fn, ...)                                                                        \
+  Schedule fn(const Problem &problem, const Architecture &arch) { __VA_ARGS__ }                    \
+  const char *const fn##_code = #__VA_ARGS__;
+
+namespace {
+
+// Trip-1 loops, a loop over N (extent 1), a guarded split, bypass of I at RF.
+Mapping odd_mapping() {
+  Mapping m;
+  m.levels.resize(3);
+  m.levels[2].temporal = {T(Dim::N, 1), T(Dim::K, 3), T(Dim::P, 2)};
+  m.levels[1].temporal = {T(Dim::C, 16), T(Dim::Q, 13)};
+  m.levels[1].spatial = {SX(Dim::K, 16), SY(Dim::C, 16)};
+  m.levels[0].temporal = {T(Dim::P, 7), T(Dim::K, 8), T(Dim::R, 3), T(Dim::S, 3), T(Dim::C, 1)};
+  m.bypass = {{false, true, false}, {false, false, false}, {false, false, false}};
+  return m;
+}
+
+// clang-format off
+DSL_GOLDEN(golden_conv3_ws,
+using namespace tessel;
+Schedule sched(problem, arch);
+LoopVar k("k"), k0_1("k0_1"), k2("k2"), k0("k0"), k1("k1");
+LoopVar c("c"), c0_1("c0_1"), c2("c2"), c0("c0"), c1("c1");
+LoopVar p("p"), q("q"), r("r"), s("s");
+sched.split(k, k0_1, k2, 4);
+sched.split(k0_1, k0, k1, 16);
+sched.split(c, c0_1, c2, 4);
+sched.split(c0_1, c0, c1, 16);
+sched.reorder({s, r, c2, k2, c1, k1, q, p, c0, k0});
+sched.store_at("GB", c0);
+sched.store_at("RF", c1);
+sched.spatial(c1, Axis::Y);
+sched.spatial(k1, Axis::X);
+return sched;
+)
+
+DSL_GOLDEN(golden_four_levels,
+using namespace tessel;
+Schedule sched(problem, arch);
+LoopVar k("k"), k0("k0"), k1("k1");
+LoopVar c("c"), c0("c0"), c1("c1");
+LoopVar p("p"), p0("p0"), p1("p1");
+LoopVar q("q"), r("r"), s("s");
+sched.split(k, k0, k1, 16);
+sched.split(c, c0, c1, 16);
+sched.split(p, p0, p1, 4, TailStrategy::GuardWithIf);
+sched.reorder({s, r, p1, q, c1, k1, c0, p0, k0});
+sched.store_at("GB", k0);
+sched.store_at("PB", c1);
+sched.store_at("RF", q);
+sched.spatial(c1, Axis::Y);
+sched.spatial(k1, Axis::X);
+sched.bypass("PB", Operand::W);
+return sched;
+)
+
+DSL_GOLDEN(golden_gemm,
+using namespace tessel;
+Schedule sched(problem, arch);
+LoopVar n("n"), n0("n0"), n1("n1");
+LoopVar k("k"), k0("k0"), k1("k1");
+LoopVar c("c"), c0("c0"), c1("c1");
+sched.split(n, n0, n1, 8);
+sched.split(k, k0, k1, 4);
+sched.split(c, c0, c1, 8, TailStrategy::GuardWithIf);
+sched.reorder({k1, c1, n1, n0, c0, k0});
+sched.store_root("GB");
+sched.store_at("RF", c1);
+sched.spatial(k1, Axis::X);
+sched.spatial(c1, Axis::Y);
+sched.spatial(n1, Axis::X);
+return sched;
+)
+
+DSL_GOLDEN(golden_odd,
+using namespace tessel;
+Schedule sched(problem, arch);
+LoopVar k("k"), k0_1("k0_1"), k2("k2"), k0("k0"), k1("k1");
+LoopVar c("c"), c0_1("c0_1"), c2("c2"), c0("c0"), c1("c1");
+LoopVar p("p"), p0("p0"), p1("p1");
+LoopVar n("n"), q("q"), r("r"), s("s");
+sched.add_loop(Dim::N);
+sched.split(k, k0_1, k2, 8);
+sched.split(k0_1, k0, k1, 16);
+sched.split(c, c0_1, c2, 1);
+sched.split(c0_1, c0, c1, 16);
+sched.split(p, p0, p1, 7, TailStrategy::GuardWithIf);
+sched.reorder({c2, s, r, k2, p1, c1, k1, q, c0, p0, k0, n});
+sched.store_at("GB", p0);
+sched.store_at("RF", c1);
+sched.spatial(c1, Axis::Y);
+sched.spatial(k1, Axis::X);
+sched.bypass("RF", Operand::I);
+return sched;
+)
+// clang-format on
+
+struct GoldenCase {
+  std::string name;
+  Problem problem;
+  Architecture arch;
+  Mapping mapping;
+  Schedule (*compiled)(const Problem &, const Architecture &);
+  const char *code;
+};
+
+std::vector<GoldenCase> golden_cases() {
+  return {{"conv3 weight stationary", conv3(), eyeriss(), conv3_ws_mapping(), golden_conv3_ws,
+           golden_conv3_ws_code},
+          {"four levels", small_conv(), four_levels(), four_level_mapping(), golden_four_levels,
+           golden_four_levels_code},
+          {"gemm", gemm(64, 48, 100), vector_pes(), gemm_mapping(), golden_gemm, golden_gemm_code},
+          {"odd", conv3(), eyeriss(), odd_mapping(), golden_odd, golden_odd_code}};
+}
+
+} // namespace
+
+TEST_CASE("dsl printer: the exact text for conv3 on eyeriss", "[correctness]") {
+  CHECK(to_dsl_code(conv3(), eyeriss(), conv3_ws_mapping()) ==
+        "// conv3 on eyeriss. Needs `problem` (tessel::Problem) and `arch` "
+        "(tessel::Architecture) in scope.\n"
+        "using namespace tessel;\n"
+        "Schedule sched(problem, arch);\n"
+        "LoopVar k(\"k\"), k0_1(\"k0_1\"), k2(\"k2\"), k0(\"k0\"), k1(\"k1\");\n"
+        "LoopVar c(\"c\"), c0_1(\"c0_1\"), c2(\"c2\"), c0(\"c0\"), c1(\"c1\");\n"
+        "LoopVar p(\"p\"), q(\"q\"), r(\"r\"), s(\"s\");\n"
+        "sched.split(k, k0_1, k2, 4);\n"
+        "sched.split(k0_1, k0, k1, 16);\n"
+        "sched.split(c, c0_1, c2, 4);\n"
+        "sched.split(c0_1, c0, c1, 16);\n"
+        "sched.reorder({s, r, c2, k2, c1, k1, q, p, c0, k0});\n"
+        "sched.store_at(\"GB\", c0);\n"
+        "sched.store_at(\"RF\", c1);\n"
+        "sched.spatial(c1, Axis::Y);\n"
+        "sched.spatial(k1, Axis::X);\n"
+        "return sched;\n");
+}
+
+TEST_CASE("dsl printer: golden code, compiled, rebuilds each mapping", "[correctness]") {
+  for (const GoldenCase &g : golden_cases()) {
+    INFO(g.name);
+    REQUIRE_NOTHROW(validate(g.mapping, g.problem, g.arch));
+    const std::string printed = to_dsl_code(g.problem, g.arch, g.mapping);
+    INFO(printed);
+    CHECK(normalize_code(printed) == normalize_code(g.code));
+    // The compiled golden code lowers to the mapping ...
+    const Schedule compiled = g.compiled(g.problem, g.arch);
+    CHECK(compiled.lower().mapping == g.mapping);
+    // ... and so does the replayed directive sequence, which is the same one.
+    const Schedule replayed = schedule_from_mapping(g.problem, g.arch, g.mapping);
+    CHECK(replayed.lower().mapping == g.mapping);
+    CHECK(replayed.history() == compiled.history());
+    CHECK(to_dsl_code(replayed) == printed);
+  }
+}
+
+TEST_CASE("dsl printer: hand-written schedules print as the golden code", "[correctness]") {
+  const std::vector<GoldenCase> cases = golden_cases();
+  // The hand-written schedules name their loops differently and take other routes
+  // (store_at before split, spatial before unroll, ...); lowering then printing gives the
+  // canonical code.
+  const Schedule hand[] = {conv3_ws(conv3(), eyeriss()), four_level_schedule(), gemm_schedule()};
+  for (std::size_t i = 0; i < 3; ++i) {
+    INFO(cases[i].name);
+    const Mapping m = hand[i].lower().mapping;
+    CHECK(m == cases[i].mapping);
+    CHECK(normalize_code(to_dsl_code(hand[i].problem(), hand[i].arch(), m)) ==
+          normalize_code(cases[i].code));
+  }
+  // The odd mapping, by hand.
+  Schedule s(conv3(), eyeriss());
+  s.add_loop(Dim::N);
+  s.split("p", "p_o", "p_i", 7, TailStrategy::GuardWithIf);
+  s.split("k", "k_o", "k_i", 8).split("k_o", "k_oo", "k_oi", 16);
+  s.split("c", "c_o", "c_i", 1).split("c_o", "c_oo", "c_oi", 16);
+  s.reorder({"c_i", "s", "r", "k_i", "p_i", "c_oi", "k_oi", "q", "c_oo", "p_o", "k_oo", "n"});
+  s.store_at("GB", "p_o").store_at("RF", "c_oi");
+  s.spatial("c_oi", Axis::Y).spatial("k_oi", Axis::X).bypass("RF", "I");
+  CHECK(s.lower().mapping == odd_mapping());
+  CHECK(normalize_code(to_dsl_code(conv3(), eyeriss(), s.lower().mapping)) ==
+        normalize_code(golden_odd_code));
+}
+
+TEST_CASE("dsl printer: odd names print as string literals, odd level names are escaped",
+          "[correctness]") {
+  Architecture a = eyeriss();
+  a.levels[1].name = "G\"B, 2";
+  Schedule s(conv3(), a);
+  s.split("k", "k.o", "int", 16).store_at("G\"B, 2", "k.o");
+  const std::string code = to_dsl_code(s);
+  CHECK(code.find("LoopVar k(\"k\");") != std::string::npos);
+  CHECK(code.find("sched.split(k, \"k.o\", \"int\", 16);") != std::string::npos);
+  CHECK(code.find("sched.store_at(\"G\\\"B, 2\", \"k.o\");") != std::string::npos);
+  // An all-false bypass list lowers back to an empty one (the same meaning).
+  Mapping m = conv3_ws_mapping();
+  m.bypass.assign(3, OperandArray<bool>{false, false, false});
+  Mapping back = schedule_from_mapping(conv3(), eyeriss(), m).lower().mapping;
+  CHECK(back.bypass.empty());
+  back.bypass = m.bypass;
+  CHECK(back == m);
+}
+
+// ==== round trips over many mappings and schedules ========================================
+
+namespace {
+
+std::int64_t pick(std::mt19937 &rng, std::int64_t lo, std::int64_t hi) {
+  return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+}
+
+Problem random_problem(std::mt19937 &rng) {
+  static const std::int64_t extents[] = {1, 1, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13};
+  Problem p;
+  p.name = "random";
+  for (Dim d : kAllDims)
+    p.size[idx(d)] = extents[pick(rng, 0, 11)];
+  if (pick(rng, 0, 3) != 0) p.size[idx(Dim::G)] = 1;
+  p.stride_h = pick(rng, 1, 2);
+  return p;
+}
+
+Architecture random_arch(std::mt19937 &rng) {
+  static const std::int64_t sides[] = {1, 1, 2, 3, 4, 8, 16};
+  Architecture a;
+  a.name = "random";
+  const int nl = static_cast<int>(pick(rng, 1, 4));
+  for (int l = 0; l < nl; ++l) {
+    std::string name = std::to_string(l);
+    name.insert(0, 1, 'L'); // (not "L" + ...: GCC 12 warns falsely about that, -Wrestrict)
+    Level level = make_level(name, std::nullopt, sides[pick(rng, 0, 6)], sides[pick(rng, 0, 6)]);
+    a.levels.push_back(level);
+  }
+  a.levels.back().name = "DRAM";
+  return a;
+}
+
+// A random valid mapping: each dimension's trips chosen from the inside out on its outer
+// spine (every trip at most the remaining extent), the loops interleaved at random (each
+// dimension's loops in order), cut into levels, and a random suffix of each level made
+// spatial where the fanout has room.
+Mapping random_mapping(std::mt19937 &rng, const Problem &p, const Architecture &a) {
+  std::vector<std::vector<std::int64_t>> trips(kNumDims); // outermost first
+  std::vector<Dim> labels;
+  for (Dim d : kAllDims) {
+    const std::int64_t extent = p.extent(d);
+    const std::int64_t count =
+        extent == 1 ? std::max<std::int64_t>(0, pick(rng, -3, 2)) : pick(rng, 1, 4);
+    std::vector<std::int64_t> t;
+    std::int64_t rest = extent;
+    for (std::int64_t j = 1; j < count; ++j) {
+      const std::int64_t f = pick(rng, 1, rest);
+      t.insert(t.begin(), f);
+      rest = ceil_div(rest, f);
+    }
+    if (count > 0) t.insert(t.begin(), rest);
+    trips[idx(d)] = t;
+    labels.insert(labels.end(), t.size(), d);
+  }
+  std::shuffle(labels.begin(), labels.end(), rng);
+  std::vector<Loop> nest;
+  DimArray<std::size_t> next{};
+  for (Dim d : labels)
+    nest.push_back(T(d, trips[idx(d)][next[idx(d)]++]));
+
+  const int nl = a.num_levels();
+  std::vector<std::size_t> cuts; // cut of level l, outermost level first
+  for (int l = 0; l < nl - 1; ++l)
+    cuts.push_back(static_cast<std::size_t>(pick(rng, 0, static_cast<std::int64_t>(nest.size()))));
+  std::sort(cuts.begin(), cuts.end());
+  cuts.insert(cuts.begin(), 0);
+  cuts.push_back(nest.size());
+  Mapping m;
+  m.levels.resize(nl);
+  for (int l = nl - 1, seg = 0; l >= 0; --l, ++seg) {
+    const std::size_t from = cuts[seg], to = cuts[seg + 1];
+    const Fanout &f = a.levels[l].fanout;
+    std::int64_t used_x = 1, used_y = 1;
+    std::size_t spatial_from = to;
+    const std::int64_t want = pick(rng, 0, static_cast<std::int64_t>(to - from));
+    for (std::size_t i = to; i > from && static_cast<std::int64_t>(to - i) < want; --i) {
+      Loop &x = nest[i - 1];
+      const bool try_x = pick(rng, 0, 1) == 0;
+      if ((try_x ? used_x : used_y) * x.trip <= (try_x ? f.x : f.y)) {
+        (try_x ? used_x : used_y) *= x.trip;
+        x.kind = try_x ? LoopKind::SpatialX : LoopKind::SpatialY;
+      } else if ((try_x ? used_y : used_x) * x.trip <= (try_x ? f.y : f.x)) {
+        (try_x ? used_y : used_x) *= x.trip;
+        x.kind = try_x ? LoopKind::SpatialY : LoopKind::SpatialX;
+      } else {
+        break;
+      }
+      spatial_from = i - 1;
+    }
+    for (std::size_t i = from; i < to; ++i)
+      (i < spatial_from ? m.levels[l].temporal : m.levels[l].spatial).push_back(nest[i]);
+  }
+  if (nl > 1 && pick(rng, 0, 2) == 0) {
+    m.bypass.assign(nl, OperandArray<bool>{false, false, false});
+    for (int l = 0; l < nl - 1; ++l)
+      for (Operand o : kAllOperands)
+        m.bypass[l][idx(o)] = pick(rng, 0, 3) == 0;
+    m.bypass[0][idx(Operand::I)] = true; // at least one, so that the list is not empty
+  }
+  return m;
+}
+
+} // namespace
+
+TEST_CASE("dsl printer: lower(schedule_from_mapping(m)) == m for many random mappings",
+          "[correctness]") {
+  std::mt19937 rng(20261121);
+  int guarded = 0, spatial = 0, unit = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    const Problem p = random_problem(rng);
+    const Architecture a = random_arch(rng);
+    const Mapping m = random_mapping(rng, p, a);
+    REQUIRE_NOTHROW(validate(m, p, a));
+    const Schedule s = schedule_from_mapping(p, a, m);
+    const LoweredSchedule low = s.lower();
+    if (low.mapping != m) {
+      FAIL_CHECK("round trip differs; code:\n" << to_dsl_code(s));
+      continue;
+    }
+    CHECK(to_dsl_code(p, a, m) == to_dsl_code(s));
+    // Replaying the history (what the printed code does) gives the same mapping.
+    Schedule replay(p, a);
+    for (const Directive &d : s.history())
+      replay.apply(d);
+    CHECK(replay.lower().mapping == m);
+    guarded += is_perfect(m, p) ? 0 : 1;
+    for (const PlacedLoop &pl : flatten(m)) {
+      spatial += pl.loop.kind != LoopKind::Temporal;
+      unit += p.extent(pl.loop.dim) == 1;
+    }
+  }
+  // The generator covers the interesting cases.
+  CHECK(guarded > 300);
+  CHECK(spatial > 300);
+  CHECK(unit > 300);
+}
+
+TEST_CASE("dsl: every schedule that random directives accept lowers and round-trips",
+          "[correctness]") {
+  std::mt19937 rng(7);
+  int accepted = 0, rejected = 0;
+  for (int iter = 0; iter < 300; ++iter) {
+    const Problem p = random_problem(rng);
+    const Architecture a = random_arch(rng);
+    Schedule s(p, a);
+    for (int step = 0; step < 40; ++step) {
+      const std::vector<ScheduledLoop> &loops = s.loops();
+      const auto any_loop = [&]() -> std::string {
+        if (loops.empty() || pick(rng, 0, 20) == 0) return "nope";
+        return loops[pick(rng, 0, static_cast<std::int64_t>(loops.size()) - 1)].name;
+      };
+      const std::string level = a.levels[pick(rng, 0, a.num_levels() - 1)].name;
+      const Schedule before = s;
+      try {
+        switch (pick(rng, 0, 7)) {
+        case 0:
+        case 1: {
+          const std::string v = any_loop();
+          const std::int64_t e = s.has_loop(v) ? s.loop(v).extent : 4;
+          s.split(v, v + "o", v + "i", pick(rng, 0, e + 1),
+                  pick(rng, 0, 1) ? TailStrategy::Error : TailStrategy::GuardWithIf);
+          break;
+        }
+        case 2: {
+          std::vector<LoopVar> vars;
+          for (std::int64_t j = pick(rng, 1, 4); j > 0; --j)
+            vars.emplace_back(any_loop());
+          s.reorder(vars);
+          break;
+        }
+        case 3:
+          s.spatial(any_loop(), pick(rng, 0, 1) ? Axis::X : Axis::Y);
+          break;
+        case 4:
+          s.unroll(any_loop());
+          break;
+        case 5:
+          if (pick(rng, 0, 5) == 0)
+            s.store_root(level);
+          else
+            s.store_at(level, any_loop());
+          break;
+        case 6:
+          s.bypass(level, kAllOperands[pick(rng, 0, 2)]);
+          break;
+        case 7:
+          s.add_loop(kAllDims[pick(rng, 0, kNumDims - 1)]);
+          break;
+        }
+        ++accepted;
+      } catch (const UserError &e) {
+        ++rejected;
+        // A rejected directive changes nothing.
+        REQUIRE(s.loops() == before.loops());
+        REQUIRE(s.boundaries() == before.boundaries());
+        REQUIRE(s.history().size() == before.history().size());
+        continue;
+      }
+      LoweredSchedule low;
+      REQUIRE_NOTHROW(low = s.lower());
+      const Mapping back = schedule_from_mapping(p, a, low.mapping).lower().mapping;
+      if (low.mapping.bypass.empty() == back.bypass.empty()) CHECK(back == low.mapping);
+    }
+  }
+  CHECK(accepted > 2000);
+  CHECK(rejected > 2000);
 }
