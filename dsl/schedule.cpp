@@ -453,19 +453,25 @@ std::string Schedule::loop_nest() const {
                             : ": holds the tile below")
             << "\n";
   };
+  // Loop headers, outermost first, with their notes aligned in one column.
+  std::vector<std::string> heads;
+  std::size_t width = 0;
+  for (std::size_t o = 0; o < n; ++o) {
+    const ScheduledLoop &x = loops_[n - 1 - o];
+    const std::string kind = x.kind == LoopKind::SpatialX   ? "parallel_x"
+                             : x.kind == LoopKind::SpatialY ? "parallel_y"
+                             : x.unrolled                   ? "unrolled for"
+                                                            : "for";
+    heads.push_back(std::string(2 * o, ' ') + kind + " (" + x.name + " = 0; " + x.name + " < " +
+                    std::to_string(x.extent) + "; " + x.name + "++)");
+    width = std::max(width, heads.back().size());
+  }
   for (std::size_t o = 0; o < n; ++o) {
     print_boundaries_at(o);
     const ScheduledLoop &x = loops_[n - 1 - o];
-    std::string head = x.kind == LoopKind::SpatialX   ? "parallel_x"
-                       : x.kind == LoopKind::SpatialY ? "parallel_y"
-                       : x.unrolled                   ? "unrolled for"
-                                                      : "for";
-    std::string line = indent + head + " (" + x.name + " = 0; " + x.name + " < " +
-                       std::to_string(x.extent) + "; " + x.name + "++)";
     std::string note = "// " + std::string(dim_name(x.dim));
     if (x.stride != 1) note += ", stride " + std::to_string(x.stride);
-    if (line.size() < 48) line.resize(48, ' ');
-    out << line << " " << note << "\n";
+    out << heads[o] << std::string(width - heads[o].size() + 1, ' ') << note << "\n";
     indent += "  ";
   }
   print_boundaries_at(n);

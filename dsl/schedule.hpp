@@ -21,7 +21,8 @@
 // The initial nest: one loop per dimension of extent > 1, named after the dimension in
 // lower case, in the problem's order (problem.hpp), all at the outermost level:
 //
-//   for g, for n, for k, for c, for p, for q, for r, for s: MAC     loops: [s, r, q, p, c, k, n, g]
+//   for g: for n: for k: for c: for p: for q: for r: for s: MAC
+//   loops (innermost first): [s, r, q, p, c, k, n, g]
 //
 // (conv3 with N = G = 1 starts as [s, r, q, p, c, k]). A dimension of extent 1 has no
 // loop unless add_loop() asks for one.
@@ -187,8 +188,7 @@ public:
 
   // store_root(level): put `level`'s boundary above every loop: one instance of `level`
   // holds the whole problem, and the levels outside it get no loops. Legal like store_at
-  // (for an inner level this requires every level between it and the outermost to be at
-  // the root too).
+  // (so every placed level outside `level` must be at the root too).
   Schedule &store_root(std::string_view level);
 
   // bypass(level, operand): level `level` does not keep `operand` (its tiles go straight

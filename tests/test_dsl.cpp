@@ -392,12 +392,12 @@ TEST_CASE("dsl: loop_nest prints the nest as pseudo-C", "[correctness]") {
   s.store_at("GB", "k").store_at("RF", "c").spatial("c", Axis::X).unroll("p_i");
   const std::string nest = s.loop_nest();
   CHECK(nest == "// DRAM: holds the whole problem\n"
-                "for (k = 0; k < 384; k++)                        // K\n"
+                "for (k = 0; k < 384; k++)                    // K\n"
                 "  // GB: holds the tile below\n"
-                "  for (p_o = 0; p_o < 4; p_o++)                  // P, stride 4\n"
-                "    parallel_x (c = 0; c < 2; c++)               // C\n"
+                "  for (p_o = 0; p_o < 4; p_o++)              // P, stride 4\n"
+                "    parallel_x (c = 0; c < 2; c++)           // C\n"
                 "      // RF: holds the tile below\n"
-                "      unrolled for (p_i = 0; p_i < 4; p_i++)     // P\n"
+                "      unrolled for (p_i = 0; p_i < 4; p_i++) // P\n"
                 "        p = 4*p_o + p_i;\n"
                 "        if (p < 13)\n"
                 "          O[n][k][p][q] += I[n][c][p + r][q + s] * W[k][c][r][s];\n");
