@@ -1,4 +1,5 @@
 // The scheduling DSL: layers, directives, lowering to a Mapping, and the C++ printer.
+#include "cost_model/footprint.hpp"
 #include "dsl/cpp_printer.hpp"
 #include "dsl/layer.hpp"
 #include "dsl/schedule.hpp"
@@ -1072,4 +1073,78 @@ TEST_CASE("dsl: every schedule that random directives accept lowers and round-tr
   }
   CHECK(accepted > 2000);
   CHECK(rejected > 2000);
+}
+
+// ==== the example of docs/dsl.md ===========================================================
+
+namespace {
+
+Architecture eyeriss_like() {
+  Architecture a;
+  a.name = "eyeriss";
+  a.levels.resize(3);
+  a.levels[0].name = "RF";
+  a.levels[0].capacity_words = 256;
+  a.levels[1].name = "GB";
+  a.levels[1].capacity_words = 65536;
+  a.levels[1].fanout.x = a.levels[1].fanout.y = 16;
+  a.levels[2].name = "DRAM";
+  return a;
+}
+
+} // namespace
+
+TEST_CASE("dsl: the docs/dsl.md example", "[correctness]") {
+  // clang-format off
+  Problem conv3 = LayerBuilder::conv("conv3").batch(1).out_channels(384).in_channels(256)
+                      .output(13, 13).filter(3, 3).stride(1, 1);
+  // clang-format on
+  Schedule sched(conv3, eyeriss_like());
+  LoopVar k("k"), k_o("k_o"), k_dram("k_dram"), k_pe("k_pe"), k_rf("k_rf");
+  LoopVar c("c"), c_o("c_o"), c_dram("c_dram"), c_pe("c_pe"), c_rf("c_rf");
+  LoopVar p("p"), q("q"), r("r"), s("s");
+  // K = 6 (DRAM) x 16 (PE columns) x 4 (RF); C = 4 x 16 (PE rows) x 4.
+  sched.split(k, k_o, k_rf, 4).split(k_o, k_dram, k_pe, 16);
+  sched.split(c, c_o, c_rf, 4).split(c_o, c_dram, c_pe, 16);
+  // Innermost first: the RF loops, the PE array, the GB loops, the DRAM loops.
+  sched.reorder({s, r, c_rf, k_rf, c_pe, k_pe, q, p, c_dram, k_dram});
+  sched.store_at("GB", c_dram); // GB holds everything inside c_dram
+  sched.store_at("RF", c_pe);   // each RF holds everything inside c_pe
+  sched.spatial(c_pe, Axis::Y).spatial(k_pe, Axis::X);
+  sched.unroll(s);
+
+  CHECK(sched.loop_nest() ==
+        "// DRAM: holds the whole problem\n"
+        "for (k_dram = 0; k_dram < 6; k_dram++)             // K, stride 64\n"
+        "  for (c_dram = 0; c_dram < 4; c_dram++)           // C, stride 64\n"
+        "    // GB: holds the tile below\n"
+        "    for (p = 0; p < 13; p++)                       // P\n"
+        "      for (q = 0; q < 13; q++)                     // Q\n"
+        "        parallel_x (k_pe = 0; k_pe < 16; k_pe++)   // K, stride 4\n"
+        "          parallel_y (c_pe = 0; c_pe < 16; c_pe++) // C, stride 4\n"
+        "            // RF: holds the tile below\n"
+        "            for (k_rf = 0; k_rf < 4; k_rf++)       // K\n"
+        "              for (c_rf = 0; c_rf < 4; c_rf++)     // C\n"
+        "                for (r = 0; r < 3; r++)            // R\n"
+        "                  unrolled for (s = 0; s < 3; s++) // S\n"
+        "                    k = 64*k_dram + 4*k_pe + k_rf;\n"
+        "                    c = 64*c_dram + 4*c_pe + c_rf;\n"
+        "                    O[n][k][p][q] += I[n][c][p + r][q + s] * W[k][c][r][s];\n");
+  const LoweredSchedule lowered = sched.lower();
+  CHECK(lowered.mapping == conv3_ws_mapping());
+  CHECK(lowered.unrolled == std::vector<UnrolledLoop>{{0, 3, "s"}});
+  CHECK(to_dsl_code(conv3, sched.arch(), lowered.mapping) ==
+        to_dsl_code(conv3, eyeriss(), conv3_ws_mapping()));
+
+  // The tile sizes the page quotes.
+  const auto tile = [&](int level) {
+    DimArray<std::int64_t> box;
+    for (Dim d : kAllDims)
+      box[idx(d)] = tile_extent(lowered.mapping, level, d);
+    return OperandArray<std::int64_t>{tile_words(conv3, Operand::W, box),
+                                      tile_words(conv3, Operand::I, box),
+                                      tile_words(conv3, Operand::O, box)};
+  };
+  CHECK(tile(0) == OperandArray<std::int64_t>{144, 36, 4});
+  CHECK(tile(1) == OperandArray<std::int64_t>{36864, 14400, 10816});
 }
