@@ -1,28 +1,36 @@
-// A user program against the installed Tessel: define a layer, map it on an architecture,
-// evaluate it, and print its energy per MAC.
+// A user program against the installed Tessel: define a layer, schedule it Halide-style,
+// lower the schedule, evaluate it, and print its cost.
 #include <tessel.hpp>
 
 #include <iostream>
 
 int main() {
   using namespace tessel;
-  Problem conv;
-  conv.name = "user_conv";
-  conv.size[idx(Dim::K)] = 8;
-  conv.size[idx(Dim::C)] = 4;
-  conv.size[idx(Dim::P)] = conv.size[idx(Dim::Q)] = 6;
-  conv.size[idx(Dim::R)] = conv.size[idx(Dim::S)] = 3;
   Architecture arch;
-  Level rf{.name = "RF", .capacity_words = 64};
-  Level dram{.name = "DRAM"};
-  rf.read_pj = rf.write_pj = 1;
-  dram.read_pj = dram.write_pj = 200;
-  arch.levels = {rf, dram};
-  Mapping m;
-  m.levels.resize(2);
-  m.levels[1].temporal = {{Dim::K, 8}, {Dim::C, 4}, {Dim::P, 6}, {Dim::Q, 6}};
-  m.levels[0].temporal = {{Dim::R, 3}, {Dim::S, 3}};
+  arch.name = "two_level";
+  arch.levels.resize(3);
+  arch.levels[0].name = "RF";
+  arch.levels[0].capacity_words = 64;
+  arch.levels[0].read_pj = arch.levels[0].write_pj = 1;
+  arch.levels[1].name = "GB";
+  arch.levels[1].capacity_words = 4096;
+  arch.levels[1].read_pj = arch.levels[1].write_pj = 6;
+  arch.levels[1].fanout = {4, 4, true, true, 2.0};
+  arch.levels[2].name = "DRAM";
+  arch.levels[2].read_pj = arch.levels[2].write_pj = 200;
+
+  Problem conv = LayerBuilder::conv("user_conv").batch(1).out_channels(16).in_channels(8)
+                     .output(6, 6).filter(3, 3).stride(1, 1);
+  Schedule sched(conv, arch);
+  LoopVar k("k"), k_o("k_o"), k_pe("k_pe"), c("c"), c_o("c_o"), c_pe("c_pe");
+  LoopVar p("p"), q("q"), r("r"), s("s");
+  sched.split(k, k_o, k_pe, 4).split(c, c_o, c_pe, 4);
+  sched.reorder({s, r, q, k_pe, c_pe, p, c_o, k_o}); // innermost first
+  sched.store_at("GB", c_o).store_at("RF", k_pe);
+  sched.spatial(k_pe, Axis::X).spatial(c_pe, Axis::Y);
+  const Mapping m = sched.lower().mapping;
   const Evaluation e = evaluate(conv, arch, m);
-  std::cout << "macs " << e.counts.macs << " pj_per_mac " << e.pj_per_mac << "\n";
-  return e.counts.macs == 8 * 4 * 6 * 6 * 9 ? 0 : 1;
+  std::cout << sched.loop_nest() << "macs " << e.counts.macs << ", " << e.pj_per_mac
+            << " pJ/MAC, utilization " << e.utilization << "\n";
+  return e.counts.macs == 16 * 8 * 6 * 6 * 9 ? 0 : 1;
 }
