@@ -9,6 +9,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -190,15 +191,17 @@ public:
 
   // Price every loop-order class of a node whose choice is applied at `level`, best first,
   // and search below each that may still win.
-  void search_orders(int level, double cost_above) {
+  struct Priced {
+    const std::vector<Dim> *order;
+    double cost, bound;
+  };
+
+  // Every loop-order class of the node applied at `level`, priced exactly, best first.
+  std::vector<Priced> price_orders(int level, double cost_above) {
     LevelChoice &c = choice_[level];
     std::uint32_t mask = 0;
     for (Dim d : c.order)
       mask |= 1u << idx(d);
-    struct Priced {
-      const std::vector<Dim> *order;
-      double cost, bound;
-    };
     std::vector<Priced> priced;
     for (const std::vector<Dim> &order : orders(level, mask)) {
       c.order = order;
@@ -209,7 +212,27 @@ public:
     }
     std::stable_sort(priced.begin(), priced.end(),
                      [](const Priced &p, const Priced &q) { return p.bound < q.bound; });
-    for (const Priced &pr : priced) {
+    return priced;
+  }
+
+  // Apply a node and one of its orders at `level`, with its exact counts.
+  void enter(int level, const Expansion &x, const Node &n, const std::vector<Dim> &order) {
+    apply(level, x, n);
+    choice_[level].order = order;
+    pairs_cost(level - 1, false);
+  }
+
+  // Search below a node of an expansion at `level` (the levels above are applied).
+  void search_node(int level, const Expansion &x, const Node &n, double cost_above) {
+    apply(level, x, n);
+    search_orders(level, cost_above);
+  }
+
+  // Price every loop-order class of a node whose choice is applied at `level`, best first,
+  // and search below each that may still win.
+  void search_orders(int level, double cost_above) {
+    LevelChoice &c = choice_[level];
+    for (const Priced &pr : price_orders(level, cost_above)) {
       if (stop_now()) return;
       if (cut(pr.bound)) {
         shared_.pruned.fetch_add(1, std::memory_order_relaxed);
@@ -242,10 +265,8 @@ public:
     }
   }
 
-  void run_top(const Expansion &x, const Node &n) {
-    apply(L_ - 1, x, n);
-    search_orders(L_ - 1, 0.0);
-  }
+  // With a single level, an entered top node is a complete mapping.
+  void search_orders_leaf(double cost) { leaf(cost); }
 
   bool stop_now() {
     if (shared_.stopped.load(std::memory_order_relaxed)) return true;
@@ -607,26 +628,75 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   const std::vector<Searcher::Node> &top = expansion.nodes;
   const int threads =
       opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::atomic<std::size_t> next{0}, done{0};
-  std::vector<double> unfinished_bound(top.size(), kInf);
+  const bool energy_only = opt.objectives.size() == 1 && opt.objectives[0] == Objective::Energy;
+  const auto cut = [&](double bound) {
+    return energy_only && bound > shared.best_primary.load() * (1 + kSlack);
+  };
+
+  // Work is split one level below the top: a subproblem is a top-level node with one of
+  // its loop orders, and all threads share the nodes of each subproblem's expansion.
+  struct Sub {
+    std::size_t node;
+    const std::vector<Dim> *order;
+    double cost, bound;
+    std::once_flag expanded;
+    std::unique_ptr<Searcher::Expansion> below;
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> finished{false};
+  };
+  std::vector<std::unique_ptr<Sub>> subs;
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    root.apply(L - 1, expansion, top[i]);
+    for (const Searcher::Priced &pr : root.price_orders(L - 1, 0.0)) {
+      auto sub = std::make_unique<Sub>();
+      sub->node = i;
+      sub->order = pr.order;
+      sub->cost = pr.cost;
+      sub->bound = pr.bound;
+      subs.push_back(std::move(sub));
+    }
+  }
+  std::stable_sort(subs.begin(), subs.end(),
+                   [](const auto &x, const auto &y) { return x->bound < y->bound; });
+  std::atomic<std::size_t> done{0};
   auto worker = [&] {
     Searcher s(p, a, opt, shared, start);
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= top.size()) return;
-      const Searcher::Node &n = top[i];
-      if (shared.stopped.load()) {
-        unfinished_bound[i] = n.bound;
+    for (const auto &sub : subs) {
+      if (sub->finished.load()) continue;
+      if (shared.stopped.load() || s.stop_now()) return;
+      if (cut(sub->bound)) {
+        if (!sub->finished.exchange(true)) {
+          shared.pruned.fetch_add(1);
+          done.fetch_add(1);
+        }
         continue;
       }
-      if (n.bound > shared.best_primary.load() * (1 + kSlack) && opt.objectives.size() == 1 &&
-          opt.objectives[0] == Objective::Energy) {
-        shared.pruned.fetch_add(1);
-      } else {
-        s.run_top(expansion, n);
-        if (shared.stopped.load()) unfinished_bound[i] = n.bound;
+      s.enter(L - 1, expansion, top[sub->node], *sub->order);
+      if (L == 1) {
+        if (!sub->finished.exchange(true)) {
+          s.search_orders_leaf(sub->cost);
+          done.fetch_add(1);
+        }
+        continue;
       }
-      done.fetch_add(1);
+      std::call_once(sub->expanded, [&] {
+        sub->below = std::make_unique<Searcher::Expansion>(s.expand(L - 2, sub->cost));
+      });
+      const std::vector<Searcher::Node> &nodes = sub->below->nodes;
+      for (;;) {
+        const std::size_t i = sub->next.fetch_add(1);
+        if (i >= nodes.size()) break;
+        if (cut(nodes[i].bound)) {
+          // Sorted by bound: the rest is cut too.
+          const std::size_t rest = nodes.size() - i;
+          sub->next.store(nodes.size());
+          shared.pruned.fetch_add(static_cast<std::int64_t>(rest));
+          break;
+        }
+        s.search_node(L - 2, *sub->below, nodes[i], sub->cost);
+        if (shared.stopped.load()) return;
+      }
+      if (!shared.stopped.load() && !sub->finished.exchange(true)) done.fetch_add(1);
     }
   };
   std::vector<std::thread> pool;
@@ -634,21 +704,22 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     pool.emplace_back(worker);
   if (opt.progress) {
     auto last = Clock::now();
-    while (done.load() + (shared.stopped.load() ? top.size() : 0) < top.size()) {
+    while (done.load() < subs.size() && !shared.stopped.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (Clock::now() - last < std::chrono::seconds(1)) continue;
       last = Clock::now();
       const double secs = std::chrono::duration<double>(last - start).count();
-      const double frac = top.empty() ? 1.0 : static_cast<double>(done.load()) / top.size();
-      std::cerr << "explore: " << done.load() << "/" << top.size() << " top-level nodes, evaluated "
-                << shared.evaluated.load() << ", pruned " << shared.pruned.load() << ", best "
-                << shared.best_primary.load() << ", elapsed " << secs << " s";
-      if (frac > 0) std::cerr << ", ETA " << secs / frac - secs << " s";
-      std::cerr << "\n";
+      std::cerr << "explore " << p.name << ": " << done.load() << "/" << subs.size()
+                << " subproblems, evaluated " << shared.evaluated.load() << ", pruned "
+                << shared.pruned.load() << ", best " << shared.best_primary.load() << " pJ, "
+                << secs << " s\n";
     }
   }
   for (std::thread &t : pool)
     t.join();
+  std::vector<double> unfinished_bound;
+  for (const auto &sub : subs)
+    if (!sub->finished.load()) unfinished_bound.push_back(sub->bound);
 
   ExploreResult r;
   r.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
