@@ -641,6 +641,10 @@ std::optional<std::string> closest_name(std::string_view name,
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
   for (const std::string &c : candidates) {
+    // A prefix ("evaluate" for "eval") counts as close.
+    const std::string_view shorter = name.size() < c.size() ? name : std::string_view(c);
+    const std::string_view longer = name.size() < c.size() ? std::string_view(c) : name;
+    if (shorter.size() >= 3 && longer.substr(0, shorter.size()) == shorter) return c;
     const std::size_t d = edit_distance(name, c);
     if (d < best_distance && d < std::max(name.size(), c.size())) {
       best = c;
@@ -694,7 +698,13 @@ std::string dump_json(const Json &j) {
 }
 
 Problem problem_from_json(const Json &j, const std::string &file, const std::string &path) {
-  return parse_problem(Node{j, file, path}, {});
+  Problem p = parse_problem(Node{j, file, path}, {});
+  // A problem file without a name is named after the file.
+  if (path.empty() && !j.contains("name")) {
+    const std::string stem = std::filesystem::path(file).stem().string();
+    if (!stem.empty()) p.name = stem;
+  }
+  return p;
 }
 
 Json to_json(const Problem &p) { return problem_json(p); }
@@ -712,6 +722,7 @@ Network network_from_json(const Json &j, const std::string &file) {
     const Node l = layers.at(i);
     Layer layer;
     layer.problem = parse_problem(l, {"repeat"});
+    if (!l.j.contains("name")) layer.problem.name = "layer" + std::to_string(i + 1);
     if (l.j.is_object() && l.j.contains("repeat")) layer.repeat = l.at("repeat").positive();
     net.layers.push_back(std::move(layer));
   }
