@@ -106,7 +106,8 @@ std::string evaluation_table(const Problem &p, const Architecture &a, const Eval
     const Fanout &f = a.levels[l].fanout;
     const FanoutCounts w = at_or(e.counts.fanouts, l);
     const double pj = at_or(e.fanout_energy_pj, l);
-    if (f.size() == 1 && !w.words[0] && !w.words[1] && !w.words[2] && pj == 0.0) continue;
+    // A 1x1 link costs nothing and its words are the level's own reads; leave it out.
+    if (f.size() == 1 && pj == 0.0) continue;
     any_fanout = true;
     std::string mesh = std::to_string(f.x) + "x" + std::to_string(f.y);
     if (f.multicast) mesh += " mc";
