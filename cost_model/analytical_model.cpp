@@ -32,6 +32,7 @@
 #include "cost_model/analytical_model.hpp"
 
 #include "cost_model/interval_set.hpp"
+#include "cost_model/pair_model.hpp"
 
 #include <algorithm>
 
@@ -434,7 +435,7 @@ std::int64_t valid_fills(PairView &v, const std::vector<int> &chain) {
 
 } // namespace
 
-AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m) {
+AccessCounts general_counts(const Problem &p, const Architecture &a, const Mapping &m) {
   AccessCounts c;
   c.macs = p.macs();
   c.levels.resize(a.num_levels());
@@ -477,6 +478,10 @@ AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Ma
     for (OperandCounts &x : l.operands)
       x.writes = x.fills + x.updates;
   return c;
+}
+
+AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m) {
+  return is_perfect(m, p) ? perfect_counts(p, a, m) : general_counts(p, a, m);
 }
 
 } // namespace tessel
