@@ -268,7 +268,9 @@ std::vector<std::string> with(std::vector<std::string> v, const std::vector<std:
   return v;
 }
 
-Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys) {
+// `batch`: the batch of the network the problem is a layer of, if it gives one.
+Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys,
+                      std::optional<std::int64_t> batch = std::nullopt) {
   if (!n.j.is_object()) n.expected("an object (a problem)");
   Problem p;
   if (n.j.contains("type")) {
@@ -295,16 +297,24 @@ Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys)
     if (auto v = o.get("dilation")) std::tie(p.dilation_h, p.dilation_w) = parse_pair(*v);
   };
 
-  std::optional<Object> obj;
-  switch (p.type) {
-  case ProblemType::Conv: {
-    obj.emplace(
-        n, with(common, {"N", "K", "C", "P", "Q", "R", "S", "G", "groups", "stride", "dilation"}));
-    if (obj->has("G") && obj->has("groups")) n.at("G").fail("give \"groups\" or \"G\", not both");
-    const std::int64_t groups = dim_value(*obj, obj->has("G") ? "G" : "groups", 1);
-    for (Dim d : {Dim::N, Dim::K, Dim::C, Dim::P, Dim::Q, Dim::R, Dim::S})
-      size(d) = dim_value(*obj, dim_name(d), 1);
-    // "C" and "K" are totals over all groups (as in PyTorch); the problem keeps them per group.
+  // The rows (N, or M for a gemm in GEMM names) default to the network's batch and must agree
+  // with it.
+  const auto rows = [&](const Object &o, std::string_view key) {
+    if (auto v = o.get(key)) {
+      const std::int64_t value = v->positive(kMaxExtent);
+      if (batch && value != *batch)
+        v->fail("must equal the network's batch (" + std::to_string(*batch) + "), got " +
+                std::to_string(value) + "; leave it out to take the batch");
+      return value;
+    }
+    return batch.value_or(1);
+  };
+  const auto groups_of = [&](const Object &o) {
+    if (o.has("G") && o.has("groups")) n.at("G").fail("give \"groups\" or \"G\", not both");
+    return dim_value(o, o.has("G") ? "G" : "groups", 1);
+  };
+  // "C" and "K" are totals over all groups (as in PyTorch); the problem keeps them per group.
+  const auto per_group = [&](std::int64_t groups) {
     for (Dim d : {Dim::C, Dim::K}) {
       if (size(d) % groups != 0)
         n.at(dim_name(d))
@@ -313,14 +323,35 @@ Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys)
       size(d) /= groups;
     }
     size(Dim::G) = groups;
+  };
+
+  std::optional<Object> obj;
+  switch (p.type) {
+  case ProblemType::Conv: {
+    obj.emplace(
+        n, with(common, {"N", "K", "C", "P", "Q", "R", "S", "G", "groups", "stride", "dilation"}));
+    const std::int64_t groups = groups_of(*obj);
+    size(Dim::N) = rows(*obj, "N");
+    for (Dim d : {Dim::K, Dim::C, Dim::P, Dim::Q, Dim::R, Dim::S})
+      size(d) = dim_value(*obj, dim_name(d), 1);
+    per_group(groups);
     read_steps(*obj);
     break;
   }
   case ProblemType::Depthwise: {
-    obj.emplace(n, with(common, {"N", "C", "K", "P", "Q", "R", "S", "stride", "dilation"}));
+    obj.emplace(
+        n, with(common, {"N", "C", "K", "P", "Q", "R", "S", "G", "groups", "stride", "dilation"}));
     // One group per channel: G = C channels, each with one input channel and K/C outputs.
     const Node c = obj->required("C");
     const std::int64_t channels = c.positive(kMaxExtent);
+    if (obj->has("G") || obj->has("groups")) {
+      const std::int64_t groups = groups_of(*obj);
+      if (groups != channels)
+        n.at(obj->has("G") ? "G" : "groups")
+            .fail("must equal C (" + std::to_string(channels) +
+                  ") in a depthwise layer, which has one group per channel; got " +
+                  std::to_string(groups));
+    }
     const std::int64_t outputs = dim_value(*obj, "K", channels);
     if (outputs % channels != 0)
       n.at("K").fail("must be a multiple of C (" + std::to_string(channels) +
@@ -329,18 +360,34 @@ Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys)
     size(Dim::G) = channels;
     size(Dim::C) = 1;
     size(Dim::K) = outputs / channels;
-    for (Dim d : {Dim::N, Dim::P, Dim::Q, Dim::R, Dim::S})
+    size(Dim::N) = rows(*obj, "N");
+    for (Dim d : {Dim::P, Dim::Q, Dim::R, Dim::S})
       size(d) = dim_value(*obj, dim_name(d), 1);
     read_steps(*obj);
     break;
   }
   case ProblemType::Gemm: {
-    // O[m][n] += A[m][k] * B[k][n]: M rows -> N, K reduction -> C, N columns -> K.
-    obj.emplace(n, with(common, {"M", "N", "K", "batch"}));
-    size(Dim::N) = dim_value(*obj, "M", 1);
-    size(Dim::C) = dim_value(*obj, "K", 1);
-    size(Dim::K) = dim_value(*obj, "N", 1);
-    size(Dim::G) = dim_value(*obj, "batch", 1);
+    if (n.j.contains("M")) {
+      // GEMM names, O[m][n] += A[m][k] * B[k][n]: M rows -> N, K reduction -> C,
+      // N columns -> K, batch -> G.
+      obj.emplace(n, with(common, {"M", "N", "K", "batch"}));
+      size(Dim::N) = rows(*obj, "M");
+      size(Dim::C) = dim_value(*obj, "K", 1);
+      size(Dim::K) = dim_value(*obj, "N", 1);
+      size(Dim::G) = dim_value(*obj, "batch", 1);
+    } else if (n.j.contains("C")) {
+      // The convolution's names: N rows, C reduction, K columns (totals over groups).
+      obj.emplace(n, with(common, {"N", "K", "C", "G", "groups"}));
+      const std::int64_t groups = groups_of(*obj);
+      size(Dim::N) = rows(*obj, "N");
+      size(Dim::K) = dim_value(*obj, "K", 1);
+      size(Dim::C) = dim_value(*obj, "C", 1);
+      per_group(groups);
+    } else {
+      n.fail("a gemm gives its sizes either in GEMM names, M (rows), K (reduction), N "
+             "(columns), or in the convolution's, N (rows), C (reduction), K (columns); give "
+             "\"M\" or \"C\" to say which");
+    }
     break;
   }
   }
@@ -711,17 +758,22 @@ Json to_json(const Problem &p) { return problem_json(p); }
 
 Network network_from_json(const Json &j, const std::string &file) {
   const Node root{j, file, ""};
-  const Object obj(root, {"name", "layers"}, "an object (a network)");
+  const Object obj(root, {"name", "description", "source", "batch", "layers"},
+                   "an object (a network)");
   Network net;
   net.name = "network";
   if (auto v = obj.get("name")) net.name = v->non_empty_string();
+  if (auto v = obj.get("description")) v->string();
+  if (auto v = obj.get("source")) v->string();
+  std::optional<std::int64_t> batch;
+  if (auto v = obj.get("batch")) batch = v->positive(kMaxExtent);
   const Node layers = obj.required("layers");
   layers.array("an array of layers");
   if (layers.j.empty()) layers.fail("must list at least one layer");
   for (std::size_t i = 0; i < layers.j.size(); ++i) {
     const Node l = layers.at(i);
     Layer layer;
-    layer.problem = parse_problem(l, {"repeat"});
+    layer.problem = parse_problem(l, {"repeat"}, batch);
     if (!l.j.contains("name")) layer.problem.name = "layer" + std::to_string(i + 1);
     if (l.j.is_object() && l.j.contains("repeat")) layer.repeat = l.at("repeat").positive();
     net.layers.push_back(std::move(layer));

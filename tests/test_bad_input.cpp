@@ -172,6 +172,28 @@ TEST_CASE("channel totals must divide by groups", "[error]") {
         "got 12");
 }
 
+TEST_CASE("gemm and depthwise forms", "[error]") {
+  CHECK(problem_error(R"({"type": "gemm", "K": 784, "N": 1000})") ==
+        "p.json: a gemm gives its sizes either in GEMM names, M (rows), K (reduction), N "
+        "(columns), or in the convolution's, N (rows), C (reduction), K (columns); give \"M\" "
+        "or \"C\" to say which");
+  CHECK_THAT(problem_error(R"({"type": "gemm", "M": 4, "C": 784})"),
+             Catch::StartsWith(R"(p.json: C: unknown key "C")"));
+  CHECK(problem_error(R"({"type": "depthwise", "C": 32, "groups": 16})") ==
+        "p.json: groups: must equal C (32) in a depthwise layer, which has one group per "
+        "channel; got 16");
+}
+
+TEST_CASE("a layer's rows disagree with the network's batch", "[error]") {
+  CHECK(error_of([] {
+          network_from_json(
+              parse_json(R"({"batch": 16, "layers": [{"C": 3}, {"N": 1}]})", "n.json"), "n.json");
+        }) == "n.json: layers[1].N: must equal the network's batch (16), got 1; leave it out to "
+              "take the batch");
+  CHECK(error_of([] { network_from_json(parse_json(R"({"layers": []})", "n.json"), "n.json"); }) ==
+        "n.json: layers: must list at least one layer");
+}
+
 TEST_CASE("architecture structure", "[error]") {
   CHECK(arch_error(R"({"levels": [{"name": "RF", "read_pj": 1},
                                   {"name": "RF", "read_pj": 1}]})") ==

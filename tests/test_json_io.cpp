@@ -6,6 +6,7 @@
 #include "schedules/builtin_architectures.hpp"
 #include "schedules/builtin_mappings.hpp"
 #include "schedules/builtin_problems.hpp"
+#include "schedules/networks.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -125,6 +126,15 @@ TEST_CASE("problem: gemm aliases M -> N, K -> C, N -> K", "[correctness]") {
   require_same(round_trip(b), b);
 }
 
+TEST_CASE("problem: gemm in the convolution's names N, C, K", "[correctness]") {
+  // The form of schedules/networks/*.json: N rows, C reduction, K columns.
+  const Problem p = problem_of(R"({"type": "gemm", "N": 128, "K": 2000, "C": 1000})");
+  CHECK(p.extent(Dim::N) == 128);
+  CHECK(p.extent(Dim::C) == 1000);
+  CHECK(p.extent(Dim::K) == 2000);
+  require_same(p, problem_of(R"({"type": "gemm", "M": 128, "K": 1000, "N": 2000})"));
+}
+
 TEST_CASE("problem: depthwise takes C channels as groups", "[correctness]") {
   const Problem p = problem_of(
       R"({"type": "depthwise", "C": 144, "P": 56, "Q": 56, "R": 3, "S": 3, "stride": 2})");
@@ -134,6 +144,10 @@ TEST_CASE("problem: depthwise takes C channels as groups", "[correctness]") {
   CHECK(p.extent(Dim::K) == 1);
   CHECK(p.stride_h == 2);
   require_same(round_trip(p), p);
+  // "groups" may repeat C (the form of schedules/networks/*.json).
+  require_same(problem_of(R"({"type": "depthwise", "C": 144, "K": 144, "groups": 144, "P": 56,
+                             "Q": 56, "R": 3, "S": 3, "stride": 2})"),
+               p);
   // A channel multiplier: K = 2 * C.
   const Problem m = problem_of(R"({"type": "depthwise", "C": 8, "K": 16, "R": 3, "S": 3})");
   CHECK(m.extent(Dim::G) == 8);
@@ -157,6 +171,40 @@ TEST_CASE("network: layers with repeat round trip", "[correctness]") {
   CHECK(back.layers[1].repeat == 3);
   require_same(back.layers[0].problem, n.layers[0].problem);
   require_same(back.layers[1].problem, n.layers[1].problem);
+}
+
+TEST_CASE("network: batch fills the rows of layers that leave them out", "[correctness]") {
+  const Network n = network_from_json(parse_json(R"({"name": "mlp", "batch": 16,
+      "description": "d", "source": "s", "layers": [
+      {"type": "gemm", "M": 16, "K": 8, "N": 4}, {"type": "gemm", "K": 4, "N": 2, "M": 16},
+      {"C": 3, "K": 8, "P": 4}]})",
+                                                 "n.json"),
+                                      "n.json");
+  CHECK(n.layers[0].problem.extent(Dim::N) == 16);
+  CHECK(n.layers[2].problem.extent(Dim::N) == 16);
+  CHECK(n.layers[2].problem.name == "layer3");
+}
+
+TEST_CASE("the network zoo's JSON files read back as the built-in networks", "[correctness]") {
+  for (const std::string &name : builtin_network_names()) {
+    INFO(name);
+    const std::string file =
+        std::string(TESSEL_SOURCE_DIR) + "/schedules/networks/" + name + ".json";
+    const Network read = load_network(file);
+    const Network builtin = builtin_network(name);
+    CHECK(read.name == builtin.name);
+    REQUIRE(read.layers.size() == builtin.layers.size());
+    for (std::size_t i = 0; i < read.layers.size(); ++i) {
+      INFO("layer " << i);
+      require_same(read.layers[i].problem, builtin.layers[i].problem);
+      CHECK(read.layers[i].repeat == builtin.layers[i].repeat);
+    }
+    // And our own writer's text reads back the same.
+    const Network again = network_from_json(parse_json(dump_json(to_json(read)), "rt"), "rt");
+    REQUIRE(again.layers.size() == read.layers.size());
+    for (std::size_t i = 0; i < read.layers.size(); ++i)
+      require_same(again.layers[i].problem, read.layers[i].problem);
+  }
 }
 
 TEST_CASE("architecture: every field round trips", "[correctness]") {
