@@ -362,6 +362,9 @@ TEST_CASE("tessel eval: a missing file, an unknown built-in, bad options", "[err
                     "--arch: 'eyeris' is neither a file nor a built-in architecture (did you "
                     "mean 'eyeriss'?); the built-ins are eyeriss, interstellar");
   require_cli_error({}, {"--format", "xml"}, "--format: must be table or json, got 'xml'");
+  require_cli_error({}, {"--problem", "alexnet:conv9"},
+                    "--problem: network 'alexnet' has no layer 'conv9' (did you mean 'conv1'?); "
+                    "its layers are conv1, conv2, conv3, conv4, conv5");
   require_cli_error({}, {"--frobnicate"}, "unrecognised option '--frobnicate'");
   require_cli_error({}, {"stray"}, "unexpected argument 'stray'");
   require_cli_error({{"p.json", kProblem}}, {"--problem", "p.json"},

@@ -79,3 +79,14 @@ TEST_CASE("tessel --help and tessel eval --help", "[correctness]") {
   CHECK_THAT(eval.out, Catch::Contains("--mapping"));
   CHECK_THAT(eval.out, Catch::Contains("--format"));
 }
+
+TEST_CASE("tessel eval --problem NETWORK:LAYER takes a layer of the zoo", "[correctness]") {
+  const TempDir dir;
+  const auto r = run_cli({"eval", "--problem", "alexnet:conv3", "--mapping",
+                          "eyeriss_rs_alexnet_conv3", "--format", "json"},
+                         dir.path());
+  REQUIRE(r.exit_code == 0);
+  const Json j = parse_json(r.out, "stdout");
+  CHECK(j["problem"] == "conv3");
+  CHECK(j["macs"] == 149520384);
+}

@@ -70,8 +70,9 @@ template <typename T> struct Input {
 // A value that contains no '/' and does not end in ".json" and names a built-in is the
 // built-in; anything else is read as a file.
 Input<Architecture> load_architecture_arg(const std::optional<std::string> &arg);
-// --problem: a JSON file or a built-in problem name; none means the default
-// ("alexnet_conv3").
+// --problem: a JSON file, a built-in problem name, or a layer of a built-in network as
+// "<network>:<layer>" (e.g. "resnet50:res2a_branch2a", at the network's default batch); none
+// means the default ("alexnet_conv3").
 Input<Problem> load_problem_arg(const std::optional<std::string> &arg);
 // --mapping: a JSON file or a built-in mapping name. None means the built-in mapping written
 // for this built-in architecture and problem, if there is one; otherwise it is an error.

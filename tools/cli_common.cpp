@@ -4,7 +4,9 @@
 #include "schedules/builtin_architectures.hpp"
 #include "schedules/builtin_mappings.hpp"
 #include "schedules/builtin_problems.hpp"
+#include "schedules/networks.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -86,8 +88,41 @@ Input<Architecture> load_architecture_arg(const std::optional<std::string> &arg)
   return {load_architecture(name), name, false};
 }
 
+namespace {
+
+// "alexnet:conv3": a layer of a built-in network, at the network's default batch.
+std::optional<Problem> network_layer(const std::string &arg) {
+  const auto colon = arg.find(':');
+  if (colon == std::string::npos || looks_like_path(arg)) return std::nullopt;
+  const std::string net_name = arg.substr(0, colon), layer = arg.substr(colon + 1);
+  const std::vector<std::string> nets = builtin_network_names();
+  if (std::find(nets.begin(), nets.end(), net_name) == nets.end()) {
+    std::string known;
+    for (const std::string &n : nets)
+      known += (known.empty() ? "" : ", ") + n;
+    user_error("--problem", "'" + net_name + "' in '" + arg +
+                                "' is not a built-in network; the built-in networks are " + known);
+  }
+  const Network net = builtin_network(net_name);
+  std::vector<std::string> names;
+  for (const Layer &l : net.layers) {
+    if (l.problem.name == layer) return l.problem;
+    names.push_back(l.problem.name);
+  }
+  const auto close = closest_name(layer, names);
+  std::string known;
+  for (const std::string &n : names)
+    known += (known.empty() ? "" : ", ") + n;
+  user_error("--problem", "network '" + net_name + "' has no layer '" + layer + "'" +
+                              (close ? " (did you mean '" + *close + "'?)" : "") +
+                              "; its layers are " + known);
+}
+
+} // namespace
+
 Input<Problem> load_problem_arg(const std::optional<std::string> &arg) {
   const std::string name = arg.value_or(std::string(kDefaultProblem));
+  if (auto layer = network_layer(name)) return {std::move(*layer), name, true};
   if (is_builtin_arg("--problem", name, is_builtin_problem(name), builtin_problem_names(),
                      "problem"))
     return {builtin_problem(name), name, true};

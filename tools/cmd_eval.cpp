@@ -11,7 +11,8 @@ int run_eval(const Args &args) {
       "arch,a", po::value<std::string>(),
       "architecture: a JSON file or a built-in name (default: eyeriss)")(
       "problem,p", po::value<std::string>(),
-      "problem: a JSON file or a built-in name (default: alexnet_conv3)")(
+      "problem: a JSON file, a built-in name, or a built-in network's layer as NETWORK:LAYER "
+      "(default: alexnet_conv3)")(
       "mapping,m", po::value<std::string>(),
       "mapping: a JSON file or a built-in name (default: the built-in mapping for a built-in "
       "architecture and problem)")("format,f", po::value<std::string>()->default_value("table"),
