@@ -48,7 +48,12 @@ std::string join(const std::vector<std::string> &names, std::string_view sep = "
   return s;
 }
 
-std::string in_quotes(std::string_view s) { return Json(std::string(s)).dump(); }
+// JSON text of a value; invalid UTF-8 (say, from a file name) is replaced, never thrown on.
+std::string text_of(const Json &j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string in_quotes(std::string_view s) { return text_of(Json(std::string(s))); }
 
 // " (did you mean "X"?)" when a candidate is close, else "".
 std::string suggestion(std::string_view name, const std::vector<std::string> &candidates) {
@@ -86,7 +91,7 @@ std::string where_of(const std::string &file, const std::string &path) {
 
 // A value as the user wrote it, shortened when long.
 std::string show(const Json &v) {
-  std::string s = v.dump();
+  std::string s = text_of(v);
   if (s.size() > 60) s = s.substr(0, 57) + "...";
   return s;
 }
@@ -102,6 +107,11 @@ struct Node {
   }
   [[noreturn]] void expected(const std::string &what) const {
     fail("must be " + what + ", got " + show(j));
+  }
+
+  // Fails at the field `key` of this object, whether or not it is present.
+  [[noreturn]] void fail_at(std::string_view key, const std::string &detail) const {
+    user_error(where_of(file, child_path(path, key)), detail);
   }
 
   Node at(std::string_view key) const {
@@ -317,9 +327,9 @@ Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys,
   const auto per_group = [&](std::int64_t groups) {
     for (Dim d : {Dim::C, Dim::K}) {
       if (size(d) % groups != 0)
-        n.at(dim_name(d))
-            .fail("must be divisible by groups (" + std::to_string(groups) +
-                  "): C and K are channel totals over all groups; got " + std::to_string(size(d)));
+        n.fail_at(dim_name(d), "must be divisible by groups (" + std::to_string(groups) +
+                                   "): C and K are channel totals over all groups; got " +
+                                   std::to_string(size(d)));
       size(d) /= groups;
     }
     size(Dim::G) = groups;
@@ -354,9 +364,9 @@ Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys,
     }
     const std::int64_t outputs = dim_value(*obj, "K", channels);
     if (outputs % channels != 0)
-      n.at("K").fail("must be a multiple of C (" + std::to_string(channels) +
-                     "): a depthwise layer has K/C outputs per channel; got " +
-                     std::to_string(outputs));
+      n.fail_at("K", "must be a multiple of C (" + std::to_string(channels) +
+                         "): a depthwise layer has K/C outputs per channel; got " +
+                         std::to_string(outputs));
     size(Dim::G) = channels;
     size(Dim::C) = 1;
     size(Dim::K) = outputs / channels;
@@ -620,7 +630,7 @@ bool is_flat(const Json &j) {
 }
 
 std::string one_line(const Json &j) {
-  if (is_scalar(j)) return j.dump();
+  if (is_scalar(j)) return text_of(j);
   std::string s = j.is_array() ? "[" : "{";
   bool first = true;
   if (j.is_array()) {
@@ -630,7 +640,7 @@ std::string one_line(const Json &j) {
     }
   } else {
     for (const auto &item : j.items()) {
-      s += (first ? "" : ", ") + Json(item.key()).dump() + ": " + one_line(item.value());
+      s += (first ? "" : ", ") + in_quotes(item.key()) + ": " + one_line(item.value());
       first = false;
     }
   }
@@ -666,7 +676,7 @@ void pretty(const Json &j, int indent, std::string &out) {
     }
   } else {
     for (const auto &item : j.items()) {
-      out += pad + Json(item.key()).dump() + ": ";
+      out += pad + in_quotes(item.key()) + ": ";
       pretty(item.value(), indent + 2, out);
       out += ++i < j.size() ? ",\n" : "\n";
     }
@@ -724,6 +734,12 @@ Json parse_json(std::string_view text, const std::string &file) {
     if (const auto pos = what.find("] "); pos != std::string::npos && what[0] == '[')
       what = what.substr(pos + 2);
     user_error(file, "malformed JSON at byte " + std::to_string(e.byte) + ": " + what);
+  } catch (const nlohmann::json::exception &e) {
+    // E.g. a number too large for a double ("1e400").
+    std::string what = e.what();
+    if (const auto pos = what.find("] "); pos != std::string::npos && what[0] == '[')
+      what = what.substr(pos + 2);
+    user_error(file, "malformed JSON: " + what);
   }
 }
 

@@ -62,6 +62,8 @@ TEST_CASE("malformed JSON gives the byte position", "[error]") {
   CHECK(error_of([] { parse_json("{\"K\": 3,, }", "p.json"); }) ==
         "p.json: malformed JSON at byte 9: parse error at line 1, column 9: syntax error while "
         "parsing object key - unexpected ','; expected string literal");
+  CHECK(error_of([] { parse_json(R"({"K": 1e400})", "big.json"); }) ==
+        "big.json: malformed JSON: number overflow parsing '1e400'");
   CHECK_THAT(error_of([] { parse_json("", "empty.json"); }),
              Catch::StartsWith("empty.json: malformed JSON at byte 1"));
 }
@@ -165,6 +167,10 @@ TEST_CASE("channel totals must divide by groups", "[error]") {
   CHECK(problem_error(R"({"C": 96, "K": 256, "groups": 3})") ==
         "p.json: K: must be divisible by groups (3): C and K are channel totals over all "
         "groups; got 256");
+  // A missing C is 1, which 2 groups do not divide.
+  CHECK(problem_error(R"({"K": 4, "groups": 2})") ==
+        "p.json: C: must be divisible by groups (2): C and K are channel totals over all "
+        "groups; got 1");
   CHECK(problem_error(R"({"C": 96, "groups": 2, "G": 2})") ==
         R"(p.json: G: give "groups" or "G", not both)");
   CHECK(problem_error(R"({"type": "depthwise", "C": 8, "K": 12})") ==
