@@ -19,6 +19,9 @@ std::string lower(Dim d) {
 
 std::string describe_problem(const Problem &p) {
   std::string s = std::string(problem_type_name(p.type));
+  if (p.type == ProblemType::Gemm)
+    s += " M" + std::to_string(p.extent(Dim::N)) + " K" + std::to_string(p.extent(Dim::C)) + " N" +
+         std::to_string(p.extent(Dim::K)) + "; in mapping names";
   for (Dim d : kAllDims)
     if (d != Dim::G || p.extent(d) != 1)
       s += std::string(" ") + std::string(dim_name(d)) + std::to_string(p.extent(d));
@@ -56,9 +59,10 @@ std::string describe_level(const Problem &p, const Architecture &a, const Mappin
   s += "; tile " + (tile.empty() ? std::string("empty") : tile);
   if (lv.bounded()) {
     const bool bytes = lv.capacity_bytes.has_value();
+    const std::int64_t capacity = bytes ? *lv.capacity_bytes : *lv.capacity_words;
     s += " = " + std::to_string(used) + (lv.double_buffered ? " (double-buffered)" : "") + " of " +
-         std::to_string(bytes ? *lv.capacity_bytes : *lv.capacity_words) +
-         (bytes ? " bytes" : " words");
+         std::to_string(capacity) + (bytes ? " bytes" : " words");
+    if (used > capacity) s += ": DOES NOT FIT";
   } else {
     s += " (unbounded)";
   }
