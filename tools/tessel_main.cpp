@@ -16,6 +16,8 @@ using tessel::cli::Command;
 // The subcommands, in the order `tessel --help` lists them.
 constexpr Command kCommands[] = {
     {"eval", "cost of one mapping (energy, cycles, utilization, accesses)", tessel::cli::run_eval},
+    {"explore", "best mapping of each layer (branch and bound over the mapspace)",
+     tessel::cli::run_explore},
     {"lower", "print a mapping as a pseudo-C loop nest", tessel::cli::run_lower},
 };
 
