@@ -42,6 +42,7 @@ inline constexpr int kExitUserError = 2;
 int run_eval(const Args &args);
 int run_lower(const Args &args);
 int run_explore(const Args &args);
+int run_bench(const Args &args);
 
 // ---- options ------------------------------------------------------------------------------
 
