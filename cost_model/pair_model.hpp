@@ -23,12 +23,12 @@ struct PairLoopInfo {
   std::int64_t trip;
   std::int64_t stride;
   int level;
-  bool multicast = true; // crossed spatial loops: the flags of their fanout
-  bool reduction = true;
+  bool multicast; // crossed spatial loops: the flags of their fanout
+  bool reduction;
 };
 
 template <typename T, int N> struct FixedList {
-  std::array<T, N> items{};
+  std::array<T, N> items; // only the first `size` are set (left uninitialized: it is hot)
   int size = 0;
   void push_back(const T &x) { items[size++] = x; }
   const T &operator[](int i) const { return items[i]; }

@@ -607,7 +607,8 @@ private:
       const DimArray<std::int64_t> &below = tiles_[l];
       const Fanout &f = a_.levels[l].fanout;
       for (Dim d : c.order)
-        s.temporal.push_back({d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l});
+        s.temporal.push_back(
+            {d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l, true, true});
       for (const Loop &x : c.spatial.loops) {
         // x loops sit outside y loops of the same dimension.
         std::int64_t stride = below[idx(x.dim)];
