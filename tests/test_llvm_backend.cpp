@@ -124,3 +124,169 @@ TEST_CASE("a simple tiled mapping verifies bit-exactly", "[llvm]") {
   CHECK(r.mismatches == 0);
   CHECK(r.output_words == 4 * 5 * 5);
 }
+
+TEST_CASE("tails of imperfect factors in every dimension verify bit-exactly", "[llvm]") {
+  // Every dimension is split so that its trips multiply past the extent.
+  const Problem p = conv(3, 5, 3, 7, 6, 3, 2);
+  const Mapping m = mapping(
+      {{{T(Dim::R, 2), T(Dim::S, 2), T(Dim::Q, 4)}, {}},
+       {{T(Dim::C, 2), T(Dim::P, 3)}, {X(Dim::K, 3), Y(Dim::N, 2)}},
+       {{T(Dim::K, 2), T(Dim::P, 3), T(Dim::C, 2), T(Dim::Q, 2), T(Dim::R, 2), T(Dim::N, 2)}, {}}});
+  REQUIRE_FALSE(is_perfect(m, p));
+  for (int opt : {0, 2}) {
+    VerifyOptions o = quick();
+    o.opt_level = opt;
+    const VerifyResult r = verify_mapping(p, three_levels(), m, o);
+    CHECK(r.passed);
+    CHECK(r.mismatches == 0);
+  }
+}
+
+TEST_CASE("strides, dilations, groups and depthwise layers verify bit-exactly", "[llvm]") {
+  SECTION("stride 2, dilation 2") {
+    const Problem p = conv(1, 3, 2, 5, 4, 3, 3, 2, 2);
+    const Mapping m = mapping({{{T(Dim::S, 3), T(Dim::R, 3)}, {X(Dim::C, 2)}},
+                               {{T(Dim::Q, 2), T(Dim::P, 5)}, {X(Dim::K, 3)}},
+                               {{T(Dim::Q, 2)}, {}}});
+    CHECK(verify_mapping(p, m, quick()).passed);
+  }
+  SECTION("stride 3, dilation 1 (rows no MAC reads)") {
+    const Problem p = conv(2, 2, 3, 3, 3, 2, 2, 3, 1);
+    const Mapping m = mapping({{{T(Dim::C, 3), T(Dim::R, 2), T(Dim::S, 2)}, {}},
+                               {{T(Dim::P, 3), T(Dim::Q, 3)}, {X(Dim::N, 2), Y(Dim::K, 2)}},
+                               {{}, {}}});
+    CHECK(verify_mapping(p, m, quick()).passed);
+  }
+  SECTION("grouped convolution") {
+    const Problem p = conv(1, 2, 3, 4, 4, 3, 3, 1, 1, 3);
+    const Mapping m = mapping({{{T(Dim::C, 3), T(Dim::R, 3), T(Dim::S, 3)}, {X(Dim::K, 2)}},
+                               {{T(Dim::P, 4), T(Dim::Q, 2)}, {X(Dim::G, 2)}},
+                               {{T(Dim::G, 2), T(Dim::Q, 2)}, {}}});
+    CHECK(verify_mapping(p, m, quick()).passed);
+  }
+  SECTION("depthwise convolution") {
+    Problem p = conv(1, 1, 1, 5, 5, 3, 3, 1, 1, 6);
+    p.type = ProblemType::Depthwise;
+    const Mapping m = mapping({{{T(Dim::R, 3), T(Dim::S, 3)}, {}},
+                               {{T(Dim::Q, 5), T(Dim::P, 5)}, {X(Dim::G, 4)}},
+                               {{T(Dim::G, 2)}, {}}});
+    CHECK(verify_mapping(p, three_levels(), m, quick()).passed);
+  }
+  SECTION("GEMM") {
+    Problem p = conv(6, 5, 7, 1, 1, 1, 1);
+    p.type = ProblemType::Gemm;
+    const Mapping m = mapping({{{T(Dim::C, 4)}, {X(Dim::K, 2)}},
+                               {{T(Dim::N, 3), T(Dim::C, 2)}, {Y(Dim::N, 2), X(Dim::K, 2)}},
+                               {{T(Dim::K, 2)}, {}}});
+    CHECK(verify_mapping(p, m, quick()).passed);
+  }
+}
+
+TEST_CASE("unrolled loops verify bit-exactly, tails included", "[llvm]") {
+  const Problem p = conv(1, 5, 3, 5, 4, 3, 3);
+  const Mapping m = mapping({{{T(Dim::K, 2), T(Dim::R, 3), T(Dim::S, 3)}, {}},
+                             {{T(Dim::C, 3), T(Dim::P, 5)}, {X(Dim::K, 3)}},
+                             {{T(Dim::Q, 4)}, {}}});
+  const auto nest = flatten(m);
+  REQUIRE(nest.size() == 7);
+  // Nest: Q4 | C3 P5 K3x | K2 R3 S3. Unroll the innermost three (K2 has a guarded tail:
+  // K = 3*kx + k2 reaches 5), then a spatial loop and an outer one too.
+  const std::vector<std::vector<bool>> choices = {
+      {false, false, false, false, true, true, true},
+      {false, false, false, true, false, false, true},
+      {true, false, true, false, true, false, false},
+  };
+  for (const auto &unroll : choices)
+    for (int opt : {0, 2}) {
+      VerifyOptions o = quick();
+      o.unroll = unroll;
+      o.opt_level = opt;
+      CHECK(verify_mapping(p, three_levels(), m, o).passed);
+    }
+  SECTION("the unrolled body is really replicated") {
+    LowerOptions lo;
+    lo.opt_level = 0;
+    const std::string rolled = emit_llvm_ir(p, m, lo);
+    lo.unroll = choices[0];
+    const std::string unrolled = emit_llvm_ir(p, m, lo);
+    auto count = [](const std::string &s, const std::string &what) {
+      std::size_t n = 0;
+      for (auto at = s.find(what); at != std::string::npos; at = s.find(what, at + 1))
+        ++n;
+      return n;
+    };
+    CHECK(count(rolled, "store i32") == 1);
+    CHECK(count(unrolled, "store i32") == 2 * 3 * 3);
+    CHECK(count(unrolled, "phi i64") == 4); // Q, C, P, K (spatial) remain loops
+  }
+  SECTION("too much unrolling is refused") {
+    LowerOptions lo;
+    lo.unroll = std::vector<bool>(nest.size(), true);
+    lo.max_unrolled_copies = 100;
+    CHECK_THROWS_AS(compile_mapping(p, m, lo), UserError);
+    lo.unroll = {true};
+    CHECK_THROWS_AS(compile_mapping(p, m, lo), UserError);
+  }
+}
+
+TEST_CASE("float nests verify exactly (small-integer data)", "[llvm]") {
+  const Problem p = conv(1, 4, 5, 5, 5, 3, 3, 1, 2);
+  const Mapping m = mapping({{{T(Dim::C, 5), T(Dim::S, 3)}, {}},
+                             {{T(Dim::R, 3), T(Dim::P, 5), T(Dim::Q, 5)}, {X(Dim::K, 4)}},
+                             {{}, {}}});
+  VerifyOptions o = quick();
+  o.type = DataType::Float32;
+  o.opt_level = 2;
+  const VerifyResult r = verify_mapping(p, m, o);
+  CHECK(r.exact);
+  CHECK(r.passed);
+}
+
+TEST_CASE("a wrong kernel is caught", "[llvm]") {
+  // P=3, Q=4, R=3, S=2: a 5x5 input, 3x4 outputs, 3x2 filters.
+  const Problem p = conv(1, 2, 2, 3, 4, 3, 2);
+  const Mapping good = mapping({{{T(Dim::R, 3), T(Dim::S, 2)}, {}},
+                                {{T(Dim::C, 2), T(Dim::P, 3), T(Dim::Q, 4)}, {X(Dim::K, 2)}},
+                                {{}, {}}});
+  LowerOptions lo;
+  lo.opt_level = 1;
+  const Kernel reference = compile_reference(p, lo);
+  CHECK(verify_kernels(p, compile_mapping(p, good, lo), reference, quick()).passed);
+  // A kernel with a wrong index map but the same buffer sizes: P=4, Q=3, R=2, S=3 also has
+  // a 5x5 input, 12 outputs and 6 filter taps, read in another order.
+  const Problem transposed = conv(1, 2, 2, 4, 3, 2, 3);
+  const Mapping wrong_map = mapping({{{T(Dim::R, 2), T(Dim::S, 3)}, {}},
+                                     {{T(Dim::C, 2), T(Dim::P, 4), T(Dim::Q, 3)}, {X(Dim::K, 2)}},
+                                     {{}, {}}});
+  const VerifyResult bad =
+      verify_kernels(p, compile_mapping(transposed, wrong_map, lo), reference, quick());
+  CHECK_FALSE(bad.passed);
+  CHECK(bad.mismatches > 0);
+  REQUIRE(bad.first_mismatch);
+  CHECK(bad.first_mismatch->expected != bad.first_mismatch->actual);
+  // The first mismatch is reported at its offset and coordinates.
+  const auto &at = bad.first_mismatch->at;
+  CHECK(bad.first_mismatch->offset ==
+        ((at[idx(Dim::K)] * 3) + at[idx(Dim::P)]) * 4 + at[idx(Dim::Q)]);
+  SECTION("wrong reference data") {
+    const auto in = seeded_words(buffer_words(p, Operand::I), 5);
+    auto wt = seeded_words(buffer_words(p, Operand::W), 6);
+    std::vector<std::uint32_t> out(static_cast<std::size_t>(buffer_words(p, Operand::O)), 0);
+    compile_mapping(p, good, lo).run(in.data(), wt.data(), out.data());
+    CHECK(out == cpp_reference(p, in, wt));
+    wt[7] ^= 1u;
+    CHECK(out != cpp_reference(p, in, wt));
+  }
+  SECTION("kernels of other sizes are refused") {
+    CHECK_THROWS_AS(
+        verify_kernels(p, compile_reference(conv(1, 2, 2, 3, 3, 3, 2), lo), reference, quick()),
+        UserError);
+  }
+}
+
+TEST_CASE("mappings that do not cover the problem are refused", "[llvm]") {
+  const Problem p = conv(1, 4, 1, 3, 1, 1, 1);
+  const Mapping short_k = mapping({{{T(Dim::K, 3), T(Dim::P, 3)}, {}}, {{}, {}}});
+  CHECK_THROWS_AS(compile_mapping(p, short_k), UserError);
+  CHECK_THROWS_AS(verify_mapping(p, short_k, quick()), UserError);
+}
