@@ -290,3 +290,136 @@ TEST_CASE("mappings that do not cover the problem are refused", "[llvm]") {
   CHECK_THROWS_AS(compile_mapping(p, short_k), UserError);
   CHECK_THROWS_AS(verify_mapping(p, short_k, quick()), UserError);
 }
+
+namespace {
+
+// A register holding one word of each operand under a buffer, one PE (docs/cost_model.md).
+Architecture register_and_buffer() {
+  Architecture a;
+  a.name = "reg-buf";
+  Level reg;
+  reg.name = "Reg";
+  reg.capacity_words = 3;
+  Level buf;
+  buf.name = "Buf";
+  a.levels = {reg, buf};
+  return a;
+}
+
+const OperandCounts &at(const AccessCounts &c, int level, Operand o) {
+  return c.levels[level].operands[idx(o)];
+}
+
+LowerOptions counting() {
+  LowerOptions lo;
+  lo.opt_level = 0;
+  return lo;
+}
+
+} // namespace
+
+TEST_CASE("instrumented counts: the 1-D examples of docs/cost_model.md", "[llvm]") {
+  const std::int64_t E = 7, R = 3;
+  const Problem p = conv(1, 1, 1, E, 1, R, 1);
+  const Architecture a = register_and_buffer();
+  SECTION("output stationary: for e, for r") {
+    const Mapping m = mapping({{{}, {}}, {{T(Dim::P, E), T(Dim::R, R)}, {}}});
+    const AccessCounts c = instrumented_counts(p, a, m, counting());
+    INFO(to_string(c, {"Reg", "Buf"}));
+    CHECK(c.macs == E * R);
+    CHECK(at(c, 1, Operand::W).reads == E * R);
+    CHECK(at(c, 1, Operand::I).reads == E * R);
+    CHECK(at(c, 1, Operand::O).reads == 0);
+    CHECK(at(c, 1, Operand::O).writes == E);
+    CHECK(at(c, 1, Operand::O).updates == E);
+    // The register: every MAC reads W and I there; O is read back except at first touch.
+    CHECK(at(c, 0, Operand::W).reads == E * R);
+    CHECK(at(c, 0, Operand::W).fills == E * R);
+    CHECK(at(c, 0, Operand::O).updates == E * R);
+    CHECK(at(c, 0, Operand::O).reads == E * R - E);
+    CHECK(at(c, 0, Operand::O).fills == 0);
+  }
+  SECTION("weight stationary: for r, for e") {
+    const Mapping m = mapping({{{}, {}}, {{T(Dim::R, R), T(Dim::P, E)}, {}}});
+    const AccessCounts c = instrumented_counts(p, a, m, counting());
+    INFO(to_string(c, {"Reg", "Buf"}));
+    CHECK(at(c, 1, Operand::W).reads == R);
+    CHECK(at(c, 1, Operand::I).reads == E * R);
+    CHECK(at(c, 1, Operand::O).updates == E * R);
+    CHECK(at(c, 1, Operand::O).writes == E * R);
+    CHECK(at(c, 1, Operand::O).reads == E * R - E);
+    CHECK(at(c, 0, Operand::O).fills == E * R - E);
+    CHECK(at(c, 0, Operand::W).fills == R);
+  }
+}
+
+TEST_CASE("instrumented counts: multicast and spatial reduction", "[llvm]") {
+  // A 1-D convolution on 4 PEs (E=5, R=3), every loop at the buffer: for e, for r.
+  const std::int64_t E = 5, R = 3;
+  auto arch = [](bool multicast, bool reduction) {
+    Architecture a = register_and_buffer();
+    a.levels[1].fanout.x = 4;
+    a.levels[1].fanout.multicast = multicast;
+    a.levels[1].fanout.reduction = reduction;
+    return a;
+  };
+  SECTION("K across the PEs: one input word serves all four") {
+    const Problem p = conv(1, 4, 1, E, 1, R, 1);
+    const Mapping m = mapping({{{}, {}}, {{T(Dim::P, E), T(Dim::R, R)}, {X(Dim::K, 4)}}});
+    for (bool multicast : {true, false}) {
+      const AccessCounts c = instrumented_counts(p, arch(multicast, true), m, counting());
+      INFO(to_string(c, {"Reg", "Buf"}));
+      CHECK(at(c, 0, Operand::I).fills == 4 * E * R);
+      CHECK(at(c, 1, Operand::I).reads == (multicast ? 1 : 4) * E * R);
+      CHECK(at(c, 1, Operand::W).reads == 4 * E * R); // every PE its own filter
+      CHECK(at(c, 1, Operand::O).updates == 4 * E);
+      CHECK(at(c, 1, Operand::O).reads == 0);
+      CHECK(c.fanouts[1].words[idx(Operand::I)] == 4 * E * R);
+      CHECK(c.fanouts[1].words[idx(Operand::O)] == 4 * E);
+    }
+  }
+  SECTION("C across the PEs: four partial sums of one output word") {
+    const Problem p = conv(1, 1, 4, E, 1, R, 1);
+    const Mapping m = mapping({{{}, {}}, {{T(Dim::P, E), T(Dim::R, R)}, {X(Dim::C, 4)}}});
+    for (bool reduction : {true, false}) {
+      const AccessCounts c = instrumented_counts(p, arch(true, reduction), m, counting());
+      INFO(to_string(c, {"Reg", "Buf"}));
+      CHECK(at(c, 1, Operand::O).updates == (reduction ? 1 : 4) * E);
+      CHECK(at(c, 1, Operand::O).reads == (reduction ? 0 : 3) * E); // read-modify-write
+      CHECK(at(c, 0, Operand::O).fills == 0);
+      CHECK(c.fanouts[1].words[idx(Operand::O)] == 4 * E); // before any reduction
+    }
+  }
+}
+
+TEST_CASE("instrumented counts: siblings across a bypassed level see one timeline", "[llvm]") {
+  // RF under GB under DRAM; GB bypasses O, so the RF's O parent is DRAM and the DRAM fanout
+  // (C split over 2 GBs) is crossed. C=4 (2 temporal at DRAM x 2 spatial), P=3 at GB.
+  // The two RFs hold the same output word at every step, in lockstep.
+  const Problem p = conv(1, 1, 4, 3, 1, 1, 1);
+  const Mapping m = mapping({{{}, {}}, {{T(Dim::P, 3)}, {}}, {{T(Dim::C, 2)}, {X(Dim::C, 2)}}});
+  for (bool reduction : {true, false}) {
+    Architecture a = three_levels();
+    a.levels[1].fanout = Fanout{};
+    a.levels[1].keeps = {true, true, false};
+    a.levels[2].fanout.x = 2;
+    a.levels[2].fanout.reduction = reduction;
+    const AccessCounts c = instrumented_counts(p, a, m, counting());
+    INFO(to_string(c, {"RF", "GB", "DRAM"}));
+    // Steps (c_t, p): at c_t = 0 every output starts from zero; at c_t = 1 the first RF
+    // takes the partial sum from DRAM, the other starts from zero.
+    CHECK(at(c, 2, Operand::O).updates == (reduction ? 6 : 12));
+    CHECK(at(c, 2, Operand::O).reads == (reduction ? 3 : 3 + 6));
+    CHECK(at(c, 0, Operand::O).fills == 3);
+    CHECK(at(c, 0, Operand::O).reads == 3);
+    CHECK(at(c, 0, Operand::O).updates == 12);
+    CHECK(at(c, 1, Operand::O) == OperandCounts{});
+    CHECK(c.fanouts[2].words[idx(Operand::O)] == 3 + 12);
+    CHECK(c.fanouts[1].words[idx(Operand::O)] == 3 + 12);
+    CHECK(at(c, 1, Operand::W).fills == 4);
+    CHECK(at(c, 2, Operand::W).reads == 4);
+    CHECK(at(c, 0, Operand::W).fills == 4);
+    CHECK(at(c, 1, Operand::I).fills == 12);
+    CHECK(at(c, 0, Operand::I).fills == 12);
+  }
+}
