@@ -9,7 +9,12 @@
 
 namespace tessel {
 
-// Precondition: validate(m, p, a) passed. Capacity is not checked here.
+// Precondition: validate(m, p, a) passed. Capacity is not checked here. Perfectly factored
+// mappings take the fast path of cost_model/pair_model.hpp, others the general engine.
 AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m);
+
+// The general engine (per-axis sums, any mapping). Exposed so that tests can hold the fast
+// path to it.
+AccessCounts general_counts(const Problem &p, const Architecture &a, const Mapping &m);
 
 } // namespace tessel

@@ -13,9 +13,9 @@ namespace tessel {
 
 struct LevelUsage {
   OperandArray<std::int64_t> tile_words{}; // largest tile per kept operand (words)
-  std::int64_t used = 0;                   // footprint in the level's unit, double-buffering included
-  std::optional<std::int64_t> capacity;    // in the same unit; empty = unbounded
-  bool in_bytes = false;                   // unit: bytes (capacity_bytes) or words
+  std::int64_t used = 0;                // footprint in the level's unit, double-buffering included
+  std::optional<std::int64_t> capacity; // in the same unit; empty = unbounded
+  bool in_bytes = false;                // unit: bytes (capacity_bytes) or words
   bool fits() const { return !capacity || used <= *capacity; }
 };
 
@@ -31,7 +31,7 @@ struct UtilizationLoss {
 
 struct Evaluation {
   AccessCounts counts;
-  std::vector<LevelUsage> usage;       // per level
+  std::vector<LevelUsage> usage;         // per level
   std::vector<LevelEnergy> level_energy; // per level
   std::vector<double> fanout_energy_pj;  // per level (its fanout)
   double mac_energy_pj = 0.0;
@@ -39,7 +39,7 @@ struct Evaluation {
   double pj_per_mac = 0.0;
   std::int64_t compute_cycles = 0;
   std::int64_t cycles = 0;
-  std::string bound; // "compute" or "<level> read bandwidth" / "<level> write bandwidth"
+  std::string bound;         // "compute" or "<level> read bandwidth" / "<level> write bandwidth"
   std::int64_t pes = 0;      // MAC units of the architecture
   std::int64_t used_pes = 0; // MAC units the spatial loops use
   double utilization = 0.0;

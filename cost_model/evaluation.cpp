@@ -1,0 +1,169 @@
+#include "cost_model/evaluation.hpp"
+
+#include "cost_model/analytical_model.hpp"
+#include "cost_model/footprint.hpp"
+
+#include <cmath>
+
+namespace tessel {
+
+namespace {
+
+double width_scale(const Problem &p, Operand o) { return p.bits[idx(o)] / 16.0; }
+
+// Product of the trips of the spatial loops above `level`: the instances of it in use.
+std::int64_t used_instances(const Mapping &m, int level) {
+  std::int64_t n = 1;
+  for (int l = level + 1; l < m.num_levels(); ++l)
+    for (const Loop &x : m.levels[l].spatial)
+      n *= x.trip;
+  return n;
+}
+
+// Temporal iterations in which some MAC unit is not guarded off: per dimension, the index
+// tuples of its temporal loops whose index (at spatial coordinate 0) is inside the extent.
+std::int64_t compute_cycles(const Problem &p, const Mapping &m) {
+  std::int64_t cycles = 1;
+  const std::vector<PlacedLoop> nest = flatten(m);
+  for (Dim d : kAllDims) {
+    std::vector<const PlacedLoop *> loops;
+    std::int64_t trips = 1;
+    for (const PlacedLoop &pl : nest)
+      if (pl.loop.dim == d && pl.loop.kind == LoopKind::Temporal && pl.loop.trip > 1) {
+        loops.push_back(&pl);
+        trips *= pl.loop.trip;
+      }
+    if (total_trips(m, d) == p.extent(d)) {
+      cycles *= trips;
+      continue;
+    }
+    std::int64_t active = 0;
+    std::vector<std::int64_t> counter(loops.size(), 0);
+    for (;;) {
+      std::int64_t index = 0;
+      for (std::size_t i = 0; i < loops.size(); ++i)
+        index += counter[i] * loops[i]->stride;
+      active += index < p.extent(d);
+      std::size_t i = 0;
+      for (; i < loops.size(); ++i) {
+        if (++counter[i] < loops[i]->loop.trip) break;
+        counter[i] = 0;
+      }
+      if (i == loops.size()) break;
+    }
+    cycles *= active;
+  }
+  return cycles;
+}
+
+} // namespace
+
+std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, const Mapping &m) {
+  std::vector<LevelUsage> usage(a.num_levels());
+  for (int l = 0; l < a.num_levels(); ++l) {
+    const Level &level = a.levels[l];
+    LevelUsage &u = usage[l];
+    u.in_bytes = level.capacity_bytes.has_value();
+    u.capacity = level.capacity_bytes ? level.capacity_bytes : level.capacity_words;
+    DimArray<std::int64_t> box{};
+    for (Dim d : kAllDims)
+      box[idx(d)] = std::min(tile_extent(m, l, d), p.extent(d));
+    for (Operand o : kAllOperands) {
+      if (!keeps(a, m, l, o)) continue;
+      const std::int64_t words = tile_words(p, o, box);
+      u.tile_words[idx(o)] = words;
+      u.used += u.in_bytes ? ceil_div(words * p.bits[idx(o)], 8) : words;
+    }
+    if (level.double_buffered) u.used *= 2;
+  }
+  return usage;
+}
+
+void check_capacity(const Problem &p, const Architecture &a, const Mapping &m,
+                    const std::string &where) {
+  const std::vector<LevelUsage> usage = capacity_usage(p, a, m);
+  for (int l = 0; l < a.num_levels(); ++l) {
+    const LevelUsage &u = usage[l];
+    if (u.fits()) continue;
+    const std::string unit = u.in_bytes ? " bytes" : " words";
+    std::string parts;
+    for (Operand o : kAllOperands)
+      if (keeps(a, m, l, o))
+        parts += std::string(parts.empty() ? "" : ", ") + std::string(operand_name(o)) + " " +
+                 std::to_string(u.tile_words[idx(o)]) + " words";
+    user_error(where + ".levels[" + a.levels[l].name + "]",
+               "tiles need " + std::to_string(u.used) + unit + " (" + parts +
+                   (a.levels[l].double_buffered ? ", double-buffered" : "") + ") but level '" +
+                   a.levels[l].name + "' holds " + std::to_string(*u.capacity) + unit +
+                   ": over by " + std::to_string(u.used - *u.capacity) + unit);
+  }
+}
+
+Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts counts) {
+  Evaluation e;
+  e.counts = std::move(counts);
+  e.usage = capacity_usage(p, a, m);
+  e.level_energy.resize(a.num_levels());
+  e.fanout_energy_pj.assign(a.num_levels(), 0.0);
+  for (int l = 0; l < a.num_levels(); ++l) {
+    const Level &level = a.levels[l];
+    LevelEnergy &le = e.level_energy[l];
+    for (Operand o : kAllOperands) {
+      const OperandCounts &x = e.counts.levels[l].operands[idx(o)];
+      le.operand_pj[idx(o)] = (static_cast<double>(x.reads) * level.read_pj +
+                               static_cast<double>(x.writes) * level.write_pj) *
+                              width_scale(p, o);
+      le.total_pj += le.operand_pj[idx(o)];
+      e.fanout_energy_pj[l] += static_cast<double>(e.counts.fanouts[l].words[idx(o)]) *
+                               level.fanout.hop_pj * width_scale(p, o);
+    }
+    e.energy_pj += le.total_pj + e.fanout_energy_pj[l];
+  }
+  e.mac_energy_pj = static_cast<double>(e.counts.macs) * a.mac_pj;
+  e.energy_pj += e.mac_energy_pj;
+  e.pj_per_mac = e.counts.macs ? e.energy_pj / static_cast<double>(e.counts.macs) : 0.0;
+
+  e.pes = a.num_pes();
+  e.used_pes = used_instances(m, -1);
+  e.compute_cycles = compute_cycles(p, m);
+  e.cycles = e.compute_cycles;
+  e.bound = "compute";
+  for (int l = 0; l < a.num_levels(); ++l) {
+    const Level &level = a.levels[l];
+    const double instances = static_cast<double>(used_instances(m, l));
+    std::int64_t reads = 0, writes = 0;
+    for (Operand o : kAllOperands) {
+      reads += e.counts.levels[l].operands[idx(o)].reads;
+      writes += e.counts.levels[l].operands[idx(o)].writes;
+    }
+    const auto consider = [&](const std::optional<double> &bw, std::int64_t accesses,
+                              const char *what) {
+      if (!bw) return;
+      const auto needed =
+          static_cast<std::int64_t>(std::ceil(static_cast<double>(accesses) / instances / *bw));
+      if (needed > e.cycles) {
+        e.cycles = needed;
+        e.bound = level.name + " " + what + " bandwidth";
+      }
+    };
+    consider(level.read_bw, reads, "read");
+    consider(level.write_bw, writes, "write");
+  }
+  const double macs = static_cast<double>(e.counts.macs);
+  e.utilization =
+      e.cycles ? macs / (static_cast<double>(e.cycles) * static_cast<double>(e.pes)) : 0;
+  e.losses = {{"spatial mapping", static_cast<double>(e.used_pes) / static_cast<double>(e.pes)},
+              {"imperfect factors",
+               macs / (static_cast<double>(e.compute_cycles) * static_cast<double>(e.used_pes))},
+              {"bandwidth (" + e.bound + ")",
+               static_cast<double>(e.compute_cycles) / static_cast<double>(e.cycles)}};
+  return e;
+}
+
+Evaluation evaluate(const Problem &p, const Architecture &a, const Mapping &m) {
+  validate(m, p, a);
+  check_capacity(p, a, m);
+  return price(p, a, m, analytical_counts(p, a, m));
+}
+
+} // namespace tessel

@@ -1,0 +1,69 @@
+// The fast closed form for perfectly factored mappings, one (operand, child, parent) pair at
+// a time. It computes exactly what the general analytical model computes (tests require
+// equality), but with no allocation and O(loops) arithmetic: with perfect factors every
+// tile on an axis has the same shape, so the per-axis sums of analytical_model.cpp become
+// products, and the sum over carries telescopes except where input windows overlap. The
+// window overlaps are computed once per shape and kept in a per-thread memo.
+//
+// The explorer evaluates pairs one by one as it fixes levels from the outside in: the
+// counts of a pair depend only on the child's tile, the spatial loops above the child, and
+// the temporal loops above the child.
+#pragma once
+
+#include "cost_model/access_counts.hpp"
+#include "cost_model/architecture.hpp"
+#include "cost_model/mapping.hpp"
+
+namespace tessel {
+
+inline constexpr int kMaxPairLoops = 32;
+
+struct PairLoopInfo {
+  Dim dim;
+  std::int64_t trip;
+  std::int64_t stride;
+  int level;
+  bool multicast = true; // crossed spatial loops: the flags of their fanout
+  bool reduction = true;
+};
+
+template <typename T, int N> struct FixedList {
+  std::array<T, N> items{};
+  int size = 0;
+  void push_back(const T &x) { items[size++] = x; }
+  const T &operator[](int i) const { return items[i]; }
+  const T *begin() const { return items.data(); }
+  const T *end() const { return items.data() + size; }
+};
+
+// Everything the closed form needs about one pair.
+struct PairSpec {
+  Operand operand = Operand::W;
+  int child = -1, parent = 0;
+  FixedList<PairLoopInfo, kMaxPairLoops> temporal; // above the child, trip > 1, outermost first
+  FixedList<PairLoopInfo, kMaxPairLoops> crossed;  // spatial, levels child+1 .. parent
+  FixedList<PairLoopInfo, kMaxPairLoops> above;    // spatial, levels above the parent
+  DimArray<std::int64_t> tile{};                   // the child's tile extents (1 for MACs)
+  std::array<int, 8> chain{};                      // O keepers from the parent outward
+  int chain_size = 0;
+};
+
+// What a pair adds to the access counts.
+struct PairCounts {
+  std::int64_t child_fills = 0;    // words written into the child (0 for MAC units)
+  std::int64_t parent_reads = 0;   // reads at the parent (fills served, MAC reads, RMW)
+  std::int64_t parent_updates = 0; // O words written up into the parent
+  std::int64_t fanout_words = 0;   // words over each crossed fanout
+};
+
+// Builds the spec of the pair (o, child, parent) of a mapping.
+PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &m,
+                        const std::vector<PlacedLoop> &nest, Operand o, int child, int parent);
+
+// Precondition: the mapping is perfectly factored (is_perfect).
+PairCounts pair_counts(const Problem &p, const PairSpec &spec);
+
+// The whole mapping through pair_counts. Precondition: is_perfect(m, p).
+AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m);
+
+} // namespace tessel
