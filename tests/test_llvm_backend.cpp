@@ -1,11 +1,14 @@
 // The LLVM backend: scheduled nests verify bit-exactly against the reference, a wrong
 // kernel is caught, and the instrumented counts match hand-derived ones.
 #include "backend/llvm_backend.hpp"
+#include "cost_model/analytical_model.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
+#include <sstream>
 
 using namespace tessel;
 
@@ -422,4 +425,169 @@ TEST_CASE("instrumented counts: siblings across a bypassed level see one timelin
     CHECK(at(c, 1, Operand::I).fills == 12);
     CHECK(at(c, 0, Operand::I).fills == 12);
   }
+}
+
+namespace {
+
+// Random small problems, architectures and legal mappings (a local generator).
+struct RandomCase {
+  Problem problem;
+  Architecture arch;
+  Mapping mapping;
+  std::vector<bool> unroll;
+};
+
+class CaseGenerator {
+public:
+  explicit CaseGenerator(std::uint64_t seed) : rng_(seed) {}
+
+  RandomCase next() {
+    for (;;) {
+      RandomCase c;
+      c.problem = problem();
+      c.arch = arch();
+      if (!make_mapping(c)) continue;
+      try {
+        validate(c.mapping, c.problem, c.arch);
+      } catch (const UserError &) {
+        continue;
+      }
+      for (const PlacedLoop &pl : flatten(c.mapping))
+        c.unroll.push_back(pl.loop.trip <= 3 && pick(4) == 0);
+      return c;
+    }
+  }
+
+private:
+  std::int64_t pick(std::int64_t n) { return static_cast<std::int64_t>(rng_() % n); }
+  std::int64_t range(std::int64_t lo, std::int64_t hi) { return lo + pick(hi - lo + 1); }
+
+  Problem problem() {
+    Problem p = conv(range(1, 2), range(1, 4), range(1, 4), range(1, 5), range(1, 4), range(1, 3),
+                     range(1, 3), range(1, 2), range(1, 2), pick(3) == 0 ? range(2, 3) : 1);
+    p.stride_w = range(1, 2);
+    p.dilation_w = range(1, 2);
+    return p;
+  }
+
+  Architecture arch() {
+    Architecture a;
+    a.name = "random";
+    const int n = static_cast<int>(range(2, 4));
+    for (int l = 0; l < n; ++l) {
+      Level v;
+      v.name = std::to_string(l);
+      v.name.insert(0, 1, 'L');
+      if (l + 1 < n)
+        for (bool &k : v.keeps)
+          k = pick(4) != 0;
+      const std::int64_t sizes[][2] = {{1, 1}, {2, 1}, {2, 2}, {3, 2}, {4, 1}};
+      const auto &s = sizes[pick(5)];
+      v.fanout.x = s[0];
+      v.fanout.y = s[1];
+      v.fanout.multicast = pick(3) != 0;
+      v.fanout.reduction = pick(3) != 0;
+      a.levels.push_back(v);
+    }
+    return a;
+  }
+
+  bool make_mapping(RandomCase &c) {
+    const int n = c.arch.num_levels();
+    c.mapping.levels.assign(n, {});
+    std::vector<std::int64_t> used_x(n, 1), used_y(n, 1);
+    for (Dim d : kAllDims) {
+      const std::int64_t extent = c.problem.extent(d);
+      if (extent == 1 && pick(2)) continue;
+      const int parts = static_cast<int>(range(1, 3));
+      std::vector<std::int64_t> trips;
+      std::int64_t covered = 1;
+      for (int i = 0; i + 1 < parts; ++i) {
+        trips.push_back(range(1, std::min<std::int64_t>(extent, 3)));
+        covered *= trips.back();
+      }
+      trips.push_back((extent + covered - 1) / covered);
+      for (std::int64_t t : trips) {
+        const int l = static_cast<int>(pick(n));
+        const Fanout &f = c.arch.levels[l].fanout;
+        const std::int64_t kind = pick(3);
+        if (kind == 1 && used_x[l] * t <= f.x) {
+          used_x[l] *= t;
+          c.mapping.levels[l].spatial.push_back(X(d, t));
+        } else if (kind == 2 && used_y[l] * t <= f.y) {
+          used_y[l] *= t;
+          c.mapping.levels[l].spatial.push_back(Y(d, t));
+        } else {
+          c.mapping.levels[l].temporal.push_back(T(d, t));
+        }
+      }
+    }
+    for (LevelLoops &ll : c.mapping.levels) {
+      std::shuffle(ll.temporal.begin(), ll.temporal.end(), rng_);
+      std::shuffle(ll.spatial.begin(), ll.spatial.end(), rng_);
+    }
+    if (pick(3) == 0) {
+      c.mapping.bypass.assign(n, {false, false, false});
+      for (int l = 0; l + 1 < n; ++l)
+        for (bool &b : c.mapping.bypass[l])
+          b = pick(4) == 0;
+    }
+    return true;
+  }
+
+  std::mt19937_64 rng_;
+};
+
+std::string describe(const RandomCase &c) {
+  std::ostringstream s;
+  s << "problem";
+  for (Dim d : kAllDims)
+    s << " " << dim_name(d) << "=" << c.problem.extent(d);
+  s << " stride " << c.problem.stride_h << "x" << c.problem.stride_w << " dilation "
+    << c.problem.dilation_h << "x" << c.problem.dilation_w << "\n";
+  for (int l = c.arch.num_levels() - 1; l >= 0; --l) {
+    const Level &v = c.arch.levels[l];
+    s << v.name << " keeps";
+    for (Operand o : kAllOperands)
+      if (keeps(c.arch, c.mapping, l, o)) s << " " << operand_name(o);
+    s << " fanout " << v.fanout.x << "x" << v.fanout.y << (v.fanout.multicast ? " mc" : "")
+      << (v.fanout.reduction ? " red" : "") << " |";
+    for (const Loop &x : c.mapping.levels[l].temporal)
+      s << " " << dim_name(x.dim) << x.trip;
+    s << " |";
+    for (const Loop &x : c.mapping.levels[l].spatial)
+      s << " " << dim_name(x.dim) << x.trip << (x.kind == LoopKind::SpatialX ? "x" : "y");
+    s << "\n";
+  }
+  return s.str();
+}
+
+} // namespace
+
+TEST_CASE("random legal mappings verify bit-exactly and count like the analytical model",
+          "[llvm]") {
+  CaseGenerator gen(20240601);
+  int count_mismatches = 0;
+  for (int i = 0; i < 300; ++i) {
+    const RandomCase c = gen.next();
+    INFO("case " << i << "\n" << describe(c));
+    VerifyOptions o = quick();
+    o.opt_level = 0;
+    o.unroll = c.unroll;
+    o.counts = true;
+    o.seed = static_cast<std::uint64_t>(i);
+    const VerifyResult r = verify_mapping(c.problem, c.arch, c.mapping, o);
+    CHECK(r.passed);
+    REQUIRE(r.counts);
+    const AccessCounts model = analytical_counts(c.problem, c.arch, c.mapping);
+    std::vector<std::string> names;
+    for (const Level &v : c.arch.levels)
+      names.push_back(v.name);
+    INFO("instrumented:\n"
+         << to_string(*r.counts, names) << "analytical:\n"
+         << to_string(model, names));
+    if (*r.counts != model) ++count_mismatches;
+    CHECK(*r.counts == model);
+  }
+  CHECK(count_mismatches == 0);
 }
