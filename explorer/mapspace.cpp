@@ -1,0 +1,161 @@
+#include "explorer/mapspace.hpp"
+
+#include <algorithm>
+#include <array>
+#include <set>
+
+namespace tessel {
+
+void validate(const Constraints &c, const Architecture &a, const std::string &where) {
+  const auto check_level = [&](const std::string &field, const std::string &name) {
+    if (a.level_index(name) < 0)
+      user_error(where + "." + field + "." + name,
+                 "unknown level '" + name + "' of architecture '" + a.name + "'");
+  };
+  for (const auto &[name, dims] : c.spatial_x)
+    check_level("spatial_x", name);
+  for (const auto &[name, dims] : c.spatial_y)
+    check_level("spatial_y", name);
+  for (const auto &[name, dims] : c.loop_order)
+    check_level("loop_order", name);
+  for (const auto &[name, factors] : c.temporal_factor) {
+    check_level("temporal_factor", name);
+    for (const auto &[d, f] : factors)
+      if (f < 1)
+        user_error(where + ".temporal_factor." + name + "." + std::string(dim_name(d)),
+                   "must be a positive integer, got " + std::to_string(f));
+  }
+  if (c.min_utilization < 0 || c.min_utilization > 1)
+    user_error(where + ".min_utilization",
+               "must be between 0 and 1, got " + std::to_string(c.min_utilization));
+}
+
+std::vector<std::int64_t> divisors(std::int64_t n) {
+  std::vector<std::int64_t> small, large;
+  for (std::int64_t i = 1; i * i <= n; ++i)
+    if (n % i == 0) {
+      small.push_back(i);
+      if (i != n / i) large.push_back(n / i);
+    }
+  small.insert(small.end(), large.rbegin(), large.rend());
+  return small;
+}
+
+namespace {
+
+// The loops after the innermost loop relevant to an operand, and whether there is one.
+// W and O: as a set (bitmask); I: as a sequence, after the innermost loop that refreshes
+// the whole input tile (N, C or G); window loops (P, Q, R, S) and K may follow it.
+std::vector<int> order_signature(const std::vector<Dim> &order) {
+  std::vector<int> sig;
+  for (Operand o : {Operand::W, Operand::O}) {
+    int last = -1;
+    for (int i = 0; i < static_cast<int>(order.size()); ++i)
+      if (relevant(o, order[i])) last = i;
+    int set = 0;
+    for (int i = last + 1; i < static_cast<int>(order.size()); ++i)
+      set |= 1 << idx(order[i]);
+    sig.push_back(last >= 0);
+    sig.push_back(set);
+  }
+  int last = -1;
+  for (int i = 0; i < static_cast<int>(order.size()); ++i)
+    if (order[i] == Dim::N || order[i] == Dim::C || order[i] == Dim::G) last = i;
+  sig.push_back(last >= 0);
+  for (int i = last + 1; i < static_cast<int>(order.size()); ++i)
+    sig.push_back(idx(order[i]));
+  return sig;
+}
+
+std::vector<std::vector<Dim>> compute_order_classes(std::uint32_t mask) {
+  std::vector<Dim> dims;
+  for (Dim d : kAllDims)
+    if (mask >> idx(d) & 1) dims.push_back(d);
+  std::vector<std::vector<Dim>> classes;
+  std::set<std::vector<int>> seen;
+  do {
+    if (seen.insert(order_signature(dims)).second) classes.push_back(dims);
+  } while (std::next_permutation(dims.begin(), dims.end()));
+  return classes;
+}
+
+} // namespace
+
+const std::vector<std::vector<Dim>> &order_classes(std::uint32_t dim_mask) {
+  static const std::array<std::vector<std::vector<Dim>>, 1u << kNumDims> all = [] {
+    std::array<std::vector<std::vector<Dim>>, 1u << kNumDims> a;
+    for (std::uint32_t m = 0; m < a.size(); ++m)
+      a[m] = compute_order_classes(m);
+    return a;
+  }();
+  return all[dim_mask & ((1u << kNumDims) - 1)];
+}
+
+std::vector<std::vector<Dim>> order_classes(std::uint32_t dim_mask,
+                                            const std::vector<Dim> &required) {
+  std::vector<Dim> dims, expected;
+  for (Dim d : kAllDims)
+    if (dim_mask >> idx(d) & 1) dims.push_back(d);
+  for (Dim d : required)
+    if (dim_mask >> idx(d) & 1) expected.push_back(d);
+  std::vector<std::vector<Dim>> classes;
+  std::set<std::vector<int>> seen;
+  do {
+    std::vector<Dim> listed;
+    for (Dim d : dims)
+      if (std::find(expected.begin(), expected.end(), d) != expected.end()) listed.push_back(d);
+    if (listed == expected && seen.insert(order_signature(dims)).second) classes.push_back(dims);
+  } while (std::next_permutation(dims.begin(), dims.end()));
+  return classes;
+}
+
+namespace {
+
+bool allowed(const std::vector<Dim> *list, Dim d) {
+  return list == nullptr || std::find(list->begin(), list->end(), d) != list->end();
+}
+
+void spatial_rec(int dim_index, const DimArray<std::int64_t> &left, std::int64_t x_left,
+                 std::int64_t y_left, const std::vector<Dim> *ax, const std::vector<Dim> *ay,
+                 SpatialChoice &current, std::vector<Loop> &y_loops,
+                 std::vector<SpatialChoice> &out) {
+  if (dim_index == kNumDims) {
+    SpatialChoice c = current;
+    c.loops.insert(c.loops.end(), y_loops.begin(), y_loops.end());
+    out.push_back(std::move(c));
+    return;
+  }
+  const Dim d = kAllDims[dim_index];
+  for (std::int64_t fx : divisors(left[idx(d)])) {
+    if (fx > x_left) break;
+    if (fx > 1 && !allowed(ax, d)) break;
+    for (std::int64_t fy : divisors(left[idx(d)] / fx)) {
+      if (fy > y_left) break;
+      if (fy > 1 && !allowed(ay, d)) break;
+      if (fx > 1) current.loops.push_back({d, fx, LoopKind::SpatialX});
+      if (fy > 1) y_loops.push_back({d, fy, LoopKind::SpatialY});
+      current.factor[idx(d)] = fx * fy;
+      current.used *= fx * fy;
+      spatial_rec(dim_index + 1, left, x_left / fx, y_left / fy, ax, ay, current, y_loops, out);
+      current.used /= fx * fy;
+      current.factor[idx(d)] = 1;
+      if (fy > 1) y_loops.pop_back();
+      if (fx > 1) current.loops.pop_back();
+    }
+  }
+}
+
+} // namespace
+
+std::vector<SpatialChoice> spatial_choices(const DimArray<std::int64_t> &left, std::int64_t x,
+                                           std::int64_t y, const std::vector<Dim> *allowed_x,
+                                           const std::vector<Dim> *allowed_y) {
+  std::vector<SpatialChoice> out;
+  SpatialChoice current;
+  current.factor.fill(1);
+  std::vector<Loop> y_loops;
+  spatial_rec(0, left, x, y, allowed_x, allowed_y, current, y_loops, out);
+  return out;
+}
+
+} // namespace tessel

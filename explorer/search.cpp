@@ -1,0 +1,603 @@
+#include "explorer/search.hpp"
+
+#include "cost_model/footprint.hpp"
+#include "cost_model/pair_model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace tessel {
+
+std::string_view objective_name(Objective o) {
+  switch (o) {
+  case Objective::Energy:
+    return "energy";
+  case Objective::Cycles:
+    return "cycles";
+  case Objective::Edp:
+    return "edp";
+  }
+  return "energy";
+}
+
+std::optional<Objective> parse_objective(std::string_view s) {
+  for (Objective o : {Objective::Energy, Objective::Cycles, Objective::Edp})
+    if (objective_name(o) == s) return o;
+  return std::nullopt;
+}
+
+std::vector<double> objective_values(const Evaluation &e,
+                                     const std::vector<Objective> &objectives) {
+  std::vector<double> v;
+  for (Objective o : objectives) {
+    switch (o) {
+    case Objective::Energy:
+      v.push_back(e.energy_pj);
+      break;
+    case Objective::Cycles:
+      v.push_back(static_cast<double>(e.cycles));
+      break;
+    case Objective::Edp:
+      v.push_back(e.energy_pj * static_cast<double>(e.cycles));
+      break;
+    }
+  }
+  return v;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Bounds are sums of the same terms as costs, in another order; a cut needs the bound to
+// exceed the best by more than rounding could account for.
+constexpr double kSlack = 1e-9;
+
+struct LevelChoice {
+  SpatialChoice spatial;
+  DimArray<std::int64_t> temporal{};
+  std::vector<Dim> order; // dimensions with temporal trip > 1, outermost first
+};
+
+// What the threads share: the incumbent and the counters.
+struct Shared {
+  std::mutex mu;
+  std::atomic<double> best_primary{kInf};
+  bool have_best = false;
+  std::vector<double> best_values;
+  std::string best_key;
+  Mapping best_mapping;
+  std::atomic<std::int64_t> evaluated{0}, valid{0}, pruned{0};
+  std::atomic<bool> stopped{false};
+};
+
+std::string mapping_key(const Mapping &m) {
+  std::ostringstream s;
+  for (int l = m.num_levels() - 1; l >= 0; --l) {
+    s << '|';
+    for (const Loop &x : m.levels[l].temporal)
+      s << dim_name(x.dim) << x.trip << ',';
+    s << '/';
+    for (const Loop &x : m.levels[l].spatial)
+      s << dim_name(x.dim) << x.trip << (x.kind == LoopKind::SpatialX ? 'x' : 'y') << ',';
+  }
+  return s.str();
+}
+
+bool better(const std::vector<double> &a, const std::string &ka, const std::vector<double> &b,
+            const std::string &kb) {
+  if (a != b) return a < b;
+  return ka < kb;
+}
+
+class Searcher {
+public:
+  Searcher(const Problem &p, const Architecture &a, const ExploreOptions &opt, Shared &shared,
+           Clock::time_point start)
+      : p_(p), a_(a), opt_(opt), shared_(shared), start_(start), L_(a.num_levels()),
+        choice_(a.num_levels()), tiles_(a.num_levels() + 1) {
+    energy_only_ = opt.objectives.size() == 1 && opt.objectives[0] == Objective::Energy;
+    for (Operand o : kAllOperands) {
+      DimArray<std::int64_t> whole;
+      for (Dim d : kAllDims)
+        whole[idx(d)] = p.extent(d);
+      used_words_[idx(o)] = tile_words(p, o, whole);
+    }
+    tile(L_ - 1) = p.size;
+    tile(-1).fill(1);
+    fanout_below_.assign(L_ + 1, 1);
+    for (int l = 0; l < L_; ++l)
+      fanout_below_[l + 1] = fanout_below_[l] * a.levels[l].fanout.size();
+  }
+
+  DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
+
+  // A node at `level` is one choice of (spatial loops, tile below, order) there. Nodes
+  // refer to the level's spatial choices and to the static order-class tables.
+  struct Node {
+    int spatial = 0; // index into the level's spatial choices
+    const std::vector<Dim> *order = nullptr;
+    DimArray<std::int64_t> below{};
+    double cost = 0;  // exact cost of the pairs whose child is level-1
+    double bound = 0; // cost above + cost + lower bound of everything below
+  };
+
+  struct Expansion {
+    std::vector<SpatialChoice> spatials;
+    std::vector<Node> nodes; // sorted by bound, best first
+  };
+
+  // Set the choice at `level` from a node of an expansion.
+  void apply(int level, const Expansion &x, const Node &n) {
+    LevelChoice &c = choice_[level];
+    c.spatial = x.spatials[n.spatial];
+    for (Dim d : kAllDims)
+      c.temporal[idx(d)] = tile(level)[idx(d)] / c.spatial.factor[idx(d)] / n.below[idx(d)];
+    c.order = *n.order;
+    tile(level - 1) = n.below;
+  }
+
+  // Every node at `level`, given tile(level) and the choices above.
+  Expansion expand(int level, double cost_above) {
+    Expansion x;
+    const Level &lv = a_.levels[level];
+    const DimArray<std::int64_t> here = tile(level);
+    if (lv.fanout.size() > 1) {
+      x.spatials = spatial_choices(here, lv.fanout.x, lv.fanout.y,
+                                   lookup(opt_.constraints.spatial_x, lv.name),
+                                   lookup(opt_.constraints.spatial_y, lv.name));
+    } else {
+      SpatialChoice none;
+      none.factor.fill(1);
+      x.spatials.push_back(none);
+    }
+    LevelChoice &c = choice_[level];
+    for (int si = 0; si < static_cast<int>(x.spatials.size()); ++si) {
+      const SpatialChoice &sp = x.spatials[si];
+      const std::int64_t used = used_from_above(level) * sp.used;
+      if (opt_.constraints.min_utilization > 0 &&
+          static_cast<double>(used * fanout_below_[level]) <
+              opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
+        continue;
+      c.spatial = sp;
+      DimArray<std::int64_t> left;
+      for (Dim d : kAllDims)
+        left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
+      for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
+        std::uint32_t mask = 0;
+        for (Dim d : kAllDims) {
+          c.temporal[idx(d)] = left[idx(d)] / below[idx(d)];
+          if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
+        }
+        tile(level - 1) = below;
+        for (const std::vector<Dim> &order : orders(level, mask)) {
+          c.order = order;
+          Node n;
+          n.spatial = si;
+          n.order = &order;
+          n.below = below;
+          n.cost = pairs_cost(level - 1);
+          n.bound =
+              cost_above + n.cost + (level > 0 ? lower_bound_below(level - 1) : macs_energy());
+          x.nodes.push_back(n);
+        }
+      });
+    }
+    std::stable_sort(x.nodes.begin(), x.nodes.end(),
+                     [](const Node &p, const Node &q) { return p.bound < q.bound; });
+    return x;
+  }
+
+  // Depth-first search below a node at level+1 whose choices are set.
+  void dfs(int level, double cost_above) {
+    if (shared_.stopped.load(std::memory_order_relaxed)) return;
+    const Expansion x = expand(level, cost_above);
+    for (const Node &n : x.nodes) {
+      if (stop_now()) return;
+      if (energy_only_ &&
+          n.bound > shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack)) {
+        // Children are sorted by bound: every later one is cut too.
+        shared_.pruned.fetch_add(static_cast<std::int64_t>(x.nodes.data() + x.nodes.size() - &n),
+                                 std::memory_order_relaxed);
+        return;
+      }
+      apply(level, x, n);
+      if (level == 0)
+        leaf(cost_above + n.cost);
+      else
+        dfs(level - 1, cost_above + n.cost);
+    }
+  }
+
+  void run_top(const Expansion &x, const Node &n) {
+    apply(L_ - 1, x, n);
+    if (L_ == 1)
+      leaf(n.cost);
+    else
+      dfs(L_ - 2, n.cost);
+  }
+
+  bool stop_now() {
+    if (shared_.stopped.load(std::memory_order_relaxed)) return true;
+    if ((opt_.stop && opt_.stop->load()) ||
+        (opt_.eval_budget > 0 && shared_.evaluated.load() >= opt_.eval_budget) ||
+        (opt_.time_budget_s > 0 && ++checks_ % 256 == 0 &&
+         std::chrono::duration<double>(Clock::now() - start_).count() > opt_.time_budget_s)) {
+      shared_.stopped = true;
+      return true;
+    }
+    return false;
+  }
+
+  Mapping build_mapping() const {
+    Mapping m;
+    m.levels.resize(L_);
+    for (int l = 0; l < L_; ++l) {
+      const LevelChoice &c = choice_[l];
+      for (Dim d : c.order)
+        m.levels[l].temporal.push_back({d, c.temporal[idx(d)]});
+      m.levels[l].spatial = c.spatial.loops;
+    }
+    return m;
+  }
+
+  double macs_energy() const { return static_cast<double>(p_.macs()) * a_.mac_pj; }
+
+  // Complete mappings below tile(level), counting order classes, by memoized recursion
+  // over (level, tile, PEs used above).
+  double count(int level, std::int64_t used_above) {
+    std::array<std::int64_t, kNumDims + 2> key{};
+    key[0] = level;
+    key[1] = opt_.constraints.min_utilization > 0 ? used_above : 0;
+    for (Dim d : kAllDims)
+      key[2 + idx(d)] = tile(level)[idx(d)];
+    const auto it = count_memo_.find(key);
+    if (it != count_memo_.end()) return it->second;
+    const Level &lv = a_.levels[level];
+    const DimArray<std::int64_t> here = tile(level);
+    std::vector<SpatialChoice> spatials;
+    if (lv.fanout.size() > 1) {
+      spatials = spatial_choices(here, lv.fanout.x, lv.fanout.y,
+                                 lookup(opt_.constraints.spatial_x, lv.name),
+                                 lookup(opt_.constraints.spatial_y, lv.name));
+    } else {
+      SpatialChoice none;
+      none.factor.fill(1);
+      spatials.push_back(none);
+    }
+    double total = 0;
+    for (const SpatialChoice &sp : spatials) {
+      const std::int64_t used = used_above * sp.used;
+      if (opt_.constraints.min_utilization > 0 &&
+          static_cast<double>(used * fanout_below_[level]) <
+              opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
+        continue;
+      DimArray<std::int64_t> left;
+      for (Dim d : kAllDims)
+        left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
+      for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
+        std::uint32_t mask = 0;
+        for (Dim d : kAllDims)
+          if (left[idx(d)] / below[idx(d)] > 1) mask |= 1u << idx(d);
+        const double n_orders = static_cast<double>(orders(level, mask).size());
+        if (level == 0) {
+          total += n_orders;
+          return;
+        }
+        const DimArray<std::int64_t> saved = tile(level - 1);
+        tile(level - 1) = below;
+        total += n_orders * count(level - 1, used);
+        tile(level - 1) = saved;
+      });
+    }
+    count_memo_.emplace(key, total);
+    return total;
+  }
+
+private:
+  static const std::vector<Dim> *lookup(const std::map<std::string, std::vector<Dim>> &m,
+                                        const std::string &name) {
+    const auto it = m.find(name);
+    return it == m.end() ? nullptr : &it->second;
+  }
+
+  std::int64_t used_from_above(int level) const {
+    std::int64_t u = 1;
+    for (int l = level + 1; l < L_; ++l)
+      u *= choice_[l].spatial.used;
+    return u;
+  }
+
+  // Per-instance footprint of a tile at `level`, in the level's unit.
+  bool fits(int level, const DimArray<std::int64_t> &t) const {
+    const Level &lv = a_.levels[level];
+    if (!lv.bounded()) return true;
+    std::int64_t used = 0;
+    for (Operand o : kAllOperands) {
+      if (!lv.keeps[idx(o)]) continue;
+      const std::int64_t words = tile_words(p_, o, t);
+      used += lv.capacity_bytes ? ceil_div(words * p_.bits[idx(o)], 8) : words;
+    }
+    if (lv.double_buffered) used *= 2;
+    return used <= (lv.capacity_bytes ? *lv.capacity_bytes : *lv.capacity_words);
+  }
+
+  template <typename F>
+  void for_each_tile_below(int level, const DimArray<std::int64_t> &left, F &&visit) {
+    DimArray<std::int64_t> t;
+    t.fill(1);
+    if (level == 0) {
+      visit(t);
+      return;
+    }
+    const auto fixed = opt_.constraints.temporal_factor.find(a_.levels[level].name);
+    tile_rec(level, 0, left, t,
+             fixed == opt_.constraints.temporal_factor.end() ? nullptr : &fixed->second, visit);
+  }
+
+  template <typename F>
+  void tile_rec(int level, int di, const DimArray<std::int64_t> &left, DimArray<std::int64_t> &t,
+                const std::map<Dim, std::int64_t> *fixed, F &&visit) {
+    if (di == kNumDims) {
+      visit(t);
+      return;
+    }
+    const Dim d = kAllDims[di];
+    std::optional<std::int64_t> want;
+    if (fixed) {
+      const auto it = fixed->find(d);
+      if (it != fixed->end()) want = it->second;
+    }
+    for (std::int64_t f : divisors(left[idx(d)])) {
+      if (want && left[idx(d)] / f != *want) continue;
+      t[idx(d)] = f;
+      // Footprints grow with every extent: if this one does not fit, larger ones won't.
+      if (!fits(level - 1, t)) break;
+      tile_rec(level, di + 1, left, t, fixed, visit);
+    }
+    t[idx(d)] = 1;
+  }
+
+  const std::vector<std::vector<Dim>> &orders(int level, std::uint32_t mask) {
+    const auto it = opt_.constraints.loop_order.find(a_.levels[level].name);
+    if (it == opt_.constraints.loop_order.end()) return order_classes(mask);
+    auto &cached = constrained_orders_[{level, mask}];
+    if (cached.empty()) cached = order_classes(mask, it->second);
+    return cached;
+  }
+
+  // The exact cost of every pair whose child is `child` (its loops are all fixed now).
+  double pairs_cost(int child) {
+    double e = 0;
+    for (Operand o : kAllOperands) {
+      if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
+      int parent = child + 1;
+      while (!a_.levels[parent].keeps[idx(o)])
+        ++parent;
+      const PairSpec s = spec(o, child, parent);
+      const PairCounts c = pair_counts(p_, s);
+      double hop = 0;
+      for (int l = child + 1; l <= parent; ++l)
+        hop += a_.levels[l].fanout.hop_pj;
+      const Level &lp = a_.levels[parent];
+      double pj = static_cast<double>(c.parent_reads) * lp.read_pj +
+                  static_cast<double>(c.parent_updates) * lp.write_pj +
+                  static_cast<double>(c.fanout_words) * hop;
+      if (child >= 0) pj += static_cast<double>(c.child_fills) * a_.levels[child].write_pj;
+      e += pj * p_.bits[idx(o)] / 16.0;
+      if (child >= 0) {
+        known_fills_[idx(o)] = c.child_fills;
+      }
+    }
+    return e;
+  }
+
+  PairSpec spec(Operand o, int child, int parent) const {
+    PairSpec s;
+    s.operand = o;
+    s.child = child;
+    s.parent = parent;
+    const DimArray<std::int64_t> &ct = tiles_[child + 1];
+    s.tile = ct;
+    for (int l = L_ - 1; l > child; --l) {
+      const LevelChoice &c = choice_[l];
+      const DimArray<std::int64_t> &below = tiles_[l];
+      const Fanout &f = a_.levels[l].fanout;
+      for (Dim d : c.order)
+        s.temporal.push_back({d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l});
+      for (const Loop &x : c.spatial.loops) {
+        // x loops sit outside y loops of the same dimension.
+        std::int64_t stride = below[idx(x.dim)];
+        if (x.kind == LoopKind::SpatialX)
+          for (const Loop &y : c.spatial.loops)
+            if (y.kind == LoopKind::SpatialY && y.dim == x.dim) stride *= y.trip;
+        const PairLoopInfo info{x.dim, x.trip, stride, l, f.multicast, f.reduction};
+        if (l > parent)
+          s.above.push_back(info);
+        else
+          s.crossed.push_back(info);
+      }
+    }
+    for (int l = parent; l < L_; ++l)
+      if (a_.levels[l].keeps[idx(o)]) s.chain[s.chain_size++] = l;
+    return s;
+  }
+
+  // A sound lower bound on the cost of every pair whose child is below `level` (those of
+  // `level` are exact already), MACs included. See docs/explorer.md.
+  double lower_bound_below(int level) const {
+    double e = macs_energy();
+    const double macs = static_cast<double>(p_.macs());
+    for (Operand o : kAllOperands) {
+      const double w = p_.bits[idx(o)] / 16.0;
+      // Keepers of o at or below `level`, innermost first.
+      std::vector<int> k;
+      for (int l = 0; l <= level; ++l)
+        if (a_.levels[l].keeps[idx(o)]) k.push_back(l);
+      if (k.empty()) continue;
+      // MAC pair: one word per MAC over every fanout up to the keeper; reads (W, I) or
+      // updates (O) at least MACs over the largest multicast (reduction) group.
+      double share = 1, hop = 0;
+      for (int l = 0; l <= k[0]; ++l) {
+        const Fanout &f = a_.levels[l].fanout;
+        if (o == Operand::O ? f.reduction : f.multicast) share *= static_cast<double>(f.size());
+        hop += f.hop_pj;
+      }
+      const Level &k0 = a_.levels[k[0]];
+      e += w * (macs * hop * (o == Operand::O ? 1 : 1) +
+                macs / share * (o == Operand::O ? k0.write_pj : k0.read_pj));
+      // Pairs between keepers at or below `level`: every word passes each of them; W and I
+      // fills below a level are at least its own fills (each filled word is read at
+      // least once, and a child receives what its parent reads).
+      const double floor_words =
+          o == Operand::O
+              ? static_cast<double>(used_words_[idx(o)])
+              : std::max(static_cast<double>(used_words_[idx(o)]),
+                         level == k.back() ? static_cast<double>(known_fills_[idx(o)]) : 0.0);
+      for (std::size_t i = 0; i + 1 < k.size(); ++i) {
+        const Level &c = a_.levels[k[i]], &par = a_.levels[k[i + 1]];
+        double h = 0;
+        for (int l = k[i] + 1; l <= k[i + 1]; ++l)
+          h += a_.levels[l].fanout.hop_pj;
+        if (o == Operand::O)
+          e += w * floor_words * (par.write_pj + h);
+        else
+          e += w * floor_words * (par.read_pj + c.write_pj + h);
+      }
+    }
+    return e;
+  }
+
+  void leaf(double energy_pairs) {
+    const std::int64_t n = shared_.evaluated.fetch_add(1, std::memory_order_relaxed) + 1;
+    (void)n;
+    const double energy = energy_pairs + macs_energy();
+    if (opt_.constraints.min_utilization > 0 &&
+        static_cast<double>(used_from_above(-1)) <
+            opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
+      return;
+    shared_.valid.fetch_add(1, std::memory_order_relaxed);
+    std::vector<double> values;
+    Mapping m;
+    if (energy_only_) {
+      if (energy > shared_.best_primary.load(std::memory_order_relaxed)) return;
+      values = {energy};
+      m = build_mapping();
+    } else {
+      m = build_mapping();
+      values = objective_values(price(p_, a_, m, perfect_counts(p_, a_, m)), opt_.objectives);
+      if (values[0] > shared_.best_primary.load(std::memory_order_relaxed)) return;
+    }
+    const std::string key = mapping_key(m);
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    if (!shared_.have_best || better(values, key, shared_.best_values, shared_.best_key)) {
+      shared_.have_best = true;
+      shared_.best_values = values;
+      shared_.best_key = key;
+      shared_.best_mapping = m;
+      shared_.best_primary.store(values[0]);
+    }
+  }
+
+  const Problem &p_;
+  const Architecture &a_;
+  const ExploreOptions &opt_;
+  Shared &shared_;
+  Clock::time_point start_;
+  int L_;
+  bool energy_only_ = true;
+  std::vector<LevelChoice> choice_;
+  std::vector<DimArray<std::int64_t>> tiles_; // tiles_[l+1] = tile of level l
+  std::vector<std::int64_t> fanout_below_;    // product of fanout sizes of levels < l
+  OperandArray<std::int64_t> used_words_{};
+  OperandArray<std::int64_t> known_fills_{};
+  std::uint64_t checks_ = 0;
+  std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
+  std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
+};
+
+} // namespace
+
+ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOptions &opt) {
+  validate(p);
+  validate(a);
+  validate(opt.constraints, a);
+  const auto start = Clock::now();
+  Shared shared;
+  Searcher root(p, a, opt, shared, start);
+  const int L = a.num_levels();
+  const Searcher::Expansion expansion = root.expand(L - 1, 0.0);
+  const std::vector<Searcher::Node> &top = expansion.nodes;
+  const int threads =
+      opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::atomic<std::size_t> next{0}, done{0};
+  std::vector<double> unfinished_bound(top.size(), kInf);
+  auto worker = [&] {
+    Searcher s(p, a, opt, shared, start);
+    for (;;) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= top.size()) return;
+      const Searcher::Node &n = top[i];
+      if (shared.stopped.load()) {
+        unfinished_bound[i] = n.bound;
+        continue;
+      }
+      if (n.bound > shared.best_primary.load() * (1 + kSlack) && opt.objectives.size() == 1 &&
+          opt.objectives[0] == Objective::Energy) {
+        shared.pruned.fetch_add(1);
+      } else {
+        s.run_top(expansion, n);
+        if (shared.stopped.load()) unfinished_bound[i] = n.bound;
+      }
+      done.fetch_add(1);
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back(worker);
+  if (opt.progress) {
+    auto last = Clock::now();
+    while (done.load() + (shared.stopped.load() ? top.size() : 0) < top.size()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (Clock::now() - last < std::chrono::seconds(1)) continue;
+      last = Clock::now();
+      const double secs = std::chrono::duration<double>(last - start).count();
+      const double frac = top.empty() ? 1.0 : static_cast<double>(done.load()) / top.size();
+      std::cerr << "explore: " << done.load() << "/" << top.size() << " top-level nodes, evaluated "
+                << shared.evaluated.load() << ", pruned " << shared.pruned.load() << ", best "
+                << shared.best_primary.load() << ", elapsed " << secs << " s";
+      if (frac > 0) std::cerr << ", ETA " << secs / frac - secs << " s";
+      std::cerr << "\n";
+    }
+  }
+  for (std::thread &t : pool)
+    t.join();
+
+  ExploreResult r;
+  r.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.stats.evaluated = shared.evaluated.load();
+  r.stats.valid = shared.valid.load();
+  r.stats.pruned = shared.pruned.load();
+  r.stats.optimal = !shared.stopped.load();
+  r.stats.mapspace_size = root.count(L - 1, 1);
+  r.found = shared.have_best;
+  double lb = r.found ? shared.best_values[0] : kInf;
+  for (double b : unfinished_bound)
+    lb = std::min(lb, b);
+  r.stats.lower_bound = lb;
+  if (r.found) {
+    r.mapping = shared.best_mapping;
+    r.evaluation = evaluate(p, a, r.mapping);
+    r.objective_values = objective_values(r.evaluation, opt.objectives);
+  }
+  return r;
+}
+
+} // namespace tessel

@@ -1,0 +1,59 @@
+// The search: the mapping of least cost in the mapspace of explorer/mapspace.hpp.
+//
+// Branch and bound, depth first from the outermost level inward. Choosing a level's
+// spatial loops, the tile of the level below and the level's loop order fixes every loop
+// above the level below, so the counts of each pair whose child is that level are exact
+// from then on (cost_model/pair_model.hpp). What is still open is bounded from below
+// soundly (docs/explorer.md), and a subtree is cut only when its bound is strictly worse
+// than the best mapping found: ties are explored and broken by a canonical order of the
+// mappings, so the result is the same for any number of threads and on every run.
+#pragma once
+
+#include "cost_model/evaluation.hpp"
+#include "explorer/mapspace.hpp"
+
+#include <atomic>
+#include <functional>
+
+namespace tessel {
+
+enum class Objective { Energy, Cycles, Edp };
+
+std::string_view objective_name(Objective o);
+std::optional<Objective> parse_objective(std::string_view s);
+
+struct ExploreOptions {
+  std::vector<Objective> objectives = {Objective::Energy}; // lexicographic
+  Constraints constraints;
+  int threads = 0;                         // 0: all cores
+  double time_budget_s = 0;                // 0: none
+  std::int64_t eval_budget = 0;            // complete mappings to evaluate; 0: none
+  bool progress = false;                   // report to stderr about once a second
+  const std::atomic<bool> *stop = nullptr; // set (e.g. by SIGINT) to stop early
+};
+
+struct ExploreStats {
+  double mapspace_size = 0;   // complete mappings in the mapspace (order classes counted once)
+  std::int64_t evaluated = 0; // complete mappings costed
+  std::int64_t valid = 0;     // of those, meeting every constraint
+  std::int64_t pruned = 0;    // subtrees cut by the bound
+  double seconds = 0;
+  bool optimal = false;   // the search finished: the result is the optimum
+  double lower_bound = 0; // on the primary objective over the whole mapspace
+};
+
+struct ExploreResult {
+  bool found = false;
+  Mapping mapping;
+  Evaluation evaluation;
+  std::vector<double> objective_values;
+  ExploreStats stats;
+};
+
+// Throws UserError for bad constraints; returns found == false when no mapping fits.
+ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOptions &opt);
+
+// The objective values of an evaluation, in the order of `objectives`.
+std::vector<double> objective_values(const Evaluation &e, const std::vector<Objective> &objectives);
+
+} // namespace tessel

@@ -1,0 +1,60 @@
+// The analytical model against the brute-force trace walker: every count, on random small
+// cases (random problems with primes and extents of 1, strides and dilations, 2-4 level
+// architectures with and without fanouts, multicast and reduction on and off, bypasses,
+// perfect and imperfect factors). Seeded, so a failure names its seed and reproduces.
+#include "cost_model/analytical_model.hpp"
+#include "cost_model/trace_walker.hpp"
+#include "support/random_cases.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tessel;
+
+namespace {
+
+std::vector<std::string> level_names(const Architecture &a) {
+  std::vector<std::string> names;
+  for (const Level &l : a.levels)
+    names.push_back(l.name);
+  return names;
+}
+
+} // namespace
+
+TEST_CASE("analytical model equals the trace walker on 10,000 random cases",
+          "[cost][correctness]") {
+  int perfect = 0, imperfect = 0;
+  for (std::uint64_t seed = 1; seed <= 10000; ++seed) {
+    const RandomCase rc = random_case(seed);
+    const AccessCounts walked = walk_trace(rc.problem, rc.arch, rc.mapping);
+    const AccessCounts model = analytical_counts(rc.problem, rc.arch, rc.mapping);
+    if (model != walked) {
+      INFO(rc.describe());
+      INFO("walker:\n" << to_string(walked, level_names(rc.arch)));
+      INFO("model:\n" << to_string(model, level_names(rc.arch)));
+      FAIL("seed " << seed << ": counts differ");
+    }
+    (is_perfect(rc.mapping, rc.problem) ? perfect : imperfect)++;
+  }
+  // The generator must exercise both paths of the model.
+  CHECK(perfect > 1000);
+  CHECK(imperfect > 1000);
+}
+
+TEST_CASE("fast path equals the general engine on random perfect mappings", "[cost][correctness]") {
+  int checked = 0;
+  for (std::uint64_t seed = 1; seed <= 10000 && checked < 3000; ++seed) {
+    const RandomCase rc = random_case(seed);
+    if (!is_perfect(rc.mapping, rc.problem)) continue;
+    ++checked;
+    const AccessCounts general = general_counts(rc.problem, rc.arch, rc.mapping);
+    const AccessCounts fast = analytical_counts(rc.problem, rc.arch, rc.mapping);
+    if (general != fast) {
+      INFO(rc.describe());
+      INFO("general:\n" << to_string(general, level_names(rc.arch)));
+      INFO("fast:\n" << to_string(fast, level_names(rc.arch)));
+      FAIL("seed " << seed << ": fast path differs from the general engine");
+    }
+  }
+  CHECK(checked >= 1000);
+}
