@@ -3,6 +3,7 @@
 #include "backend/llvm_backend.hpp"
 #include "cost_model/analytical_model.hpp"
 #include "schedules/networks.hpp"
+#include "support/random_cases.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -433,7 +434,7 @@ TEST_CASE("instrumented counts: siblings across a bypassed level see one timelin
 namespace {
 
 // Random small problems, architectures and legal mappings (a local generator).
-struct RandomCase {
+struct BackendCase {
   Problem problem;
   Architecture arch;
   Mapping mapping;
@@ -444,9 +445,9 @@ class CaseGenerator {
 public:
   explicit CaseGenerator(std::uint64_t seed) : rng_(seed) {}
 
-  RandomCase next() {
+  BackendCase next() {
     for (;;) {
-      RandomCase c;
+      BackendCase c;
       c.problem = problem();
       c.arch = arch();
       if (!make_mapping(c)) continue;
@@ -495,7 +496,7 @@ private:
     return a;
   }
 
-  bool make_mapping(RandomCase &c) {
+  bool make_mapping(BackendCase &c) {
     const int n = c.arch.num_levels();
     c.mapping.levels.assign(n, {});
     std::vector<std::int64_t> used_x(n, 1), used_y(n, 1);
@@ -541,7 +542,7 @@ private:
   std::mt19937_64 rng_;
 };
 
-std::string describe(const RandomCase &c) {
+std::string describe(const BackendCase &c) {
   std::ostringstream s;
   s << "problem";
   for (Dim d : kAllDims)
@@ -572,7 +573,7 @@ TEST_CASE("random legal mappings verify bit-exactly and count like the analytica
   CaseGenerator gen(20240601);
   int count_mismatches = 0;
   for (int i = 0; i < 300; ++i) {
-    const RandomCase c = gen.next();
+    const BackendCase c = gen.next();
     INFO("case " << i << "\n" << describe(c));
     VerifyOptions o = quick();
     o.opt_level = 0;
@@ -593,6 +594,29 @@ TEST_CASE("random legal mappings verify bit-exactly and count like the analytica
     CHECK(*r.counts == model);
   }
   CHECK(count_mismatches == 0);
+}
+
+TEST_CASE("the shared random cases verify bit-exactly and count like the analytical model",
+          "[llvm]") {
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const RandomCase c = random_case(seed);
+    INFO(c.describe());
+    VerifyOptions o = quick();
+    o.opt_level = 0;
+    o.counts = true;
+    o.seed = seed;
+    const VerifyResult r = verify_mapping(c.problem, c.arch, c.mapping, o);
+    CHECK(r.passed);
+    REQUIRE(r.counts);
+    const AccessCounts model = analytical_counts(c.problem, c.arch, c.mapping);
+    std::vector<std::string> names;
+    for (const Level &v : c.arch.levels)
+      names.push_back(v.name);
+    INFO("instrumented:\n"
+         << to_string(*r.counts, names) << "analytical:\n"
+         << to_string(model, names));
+    CHECK(*r.counts == model);
+  }
 }
 
 // The timing table of docs/backend.md (hidden: run it by its tag, on an idle machine).
