@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 namespace tessel::backend {
 
@@ -263,6 +264,11 @@ void CountingRuntime::fill(int level) {
         if (link.parent < 0) continue; // the top of the chain holds everything from the start
         const std::int64_t parent = static_cast<std::int64_t>(i) / link.crossed;
         if (o != Operand::O) {
+          if (link.parent + 1 < static_cast<int>(levels_.size()) &&
+              find(*parent_held(link, static_cast<std::int64_t>(i), o), w) < 0)
+            violation(std::string(operand_name(o)) + " word " + std::to_string(w) +
+                      " filled into level " + arch_.levels[level].name +
+                      " from a parent that does not hold it");
           ++fills;
           reads.insert({parent, group_id(link, s.instance_spatial[i], link.no_multicast), w});
           continue;
@@ -334,53 +340,66 @@ void CountingRuntime::mac(std::int64_t w, std::int64_t i, std::int64_t o) {
   }
   const std::int64_t word[3] = {w, i, o};
   for (Operand op : kAllOperands) {
-    // Residency: every level keeping the operand holds the word the MAC touches.
-    for (int l = 0; l < static_cast<int>(levels_.size()); ++l)
-      if (levels_[l].keeps[idx(op)] &&
-          find(levels_[l].held[idx(op)][pe / below_[l]], word[idx(op)]) < 0)
-        violation("a MAC touches " + std::string(operand_name(op)) + " word " +
-                  std::to_string(word[idx(op)]) + ", which level " + arch_.levels[l].name +
-                  " does not hold");
+    // Residency: the level the MAC takes the word from holds it.
     const Link &link = macs_.link[idx(op)];
     const std::int64_t parent = pe / link.crossed;
+    if (link.parent + 1 < static_cast<int>(levels_.size()) &&
+        find(levels_[link.parent].held[idx(op)][parent], word[idx(op)]) < 0)
+      violation("a MAC touches " + std::string(operand_name(op)) + " word " +
+                std::to_string(word[idx(op)]) + ", which level " + arch_.levels[link.parent].name +
+                " does not hold");
     if (op != Operand::O) {
-      if (step_reads_[idx(op)]
-              .insert({parent, group_id(link, pe_spatial_, link.no_multicast), word[idx(op)]})
-              .second)
-        ++at(link.parent, op).reads;
-      add_fanout_words(link, op, 1);
-      continue;
+      step_reads_[idx(op)].push_back(
+          {parent, group_id(link, pe_spatial_, link.no_multicast), word[idx(op)]});
+    } else {
+      step_partial_sums_.push_back({parent, o, group_id(link, pe_spatial_, link.no_reduction)});
     }
-    const Held &ph = levels_[link.parent].held[idx(op)][parent];
-    const std::int64_t j = find(ph, o);
-    if (j >= 0 && ph.valid[j] && step_taken_.insert({parent, o, 0}).second) {
-      ++at(link.parent, op).reads; // the partial sum moves down to the MAC unit
-      add_fanout_words(link, op, 1);
-    }
-    step_updates_[{parent, o, 0}].insert(group_id(link, pe_spatial_, link.no_reduction));
-    add_fanout_words(link, op, 1); // and goes back up
+    add_fanout_words(link, op, 1); // W and I down; every MAC's partial sum back up
   }
 }
 
+// Resolves one MAC step: a W or I word read once per (parent instance, non-multicast group);
+// an O word taken from the innermost keeper once per parent instance when it is valid there,
+// and given back once per non-reducing group (every update after the first a
+// read-modify-write).
 void CountingRuntime::mac_step_end() {
+  auto less = [](const Key &x, const Key &y) {
+    return std::tie(x.a, x.b, x.c) < std::tie(y.a, y.b, y.c);
+  };
+  for (Operand op : {Operand::W, Operand::I}) {
+    auto &keys = step_reads_[idx(op)];
+    std::sort(keys.begin(), keys.end(), less);
+    at(macs_.link[idx(op)].parent, op).reads +=
+        std::unique(keys.begin(), keys.end()) - keys.begin();
+    keys.clear();
+  }
   const Link &link = macs_.link[idx(Operand::O)];
   OperandCounts &pc = at(link.parent, Operand::O);
-  for (const auto &[key, groups] : step_updates_) {
-    const auto n = static_cast<std::int64_t>(groups.size());
-    pc.updates += n;
-    pc.reads += n - 1;
-    Held &ph = levels_[link.parent].held[idx(Operand::O)][key.a];
-    const std::int64_t j = find(ph, key.b);
-    if (j >= 0) ph.valid[j] = 1;
+  auto &sums = step_partial_sums_;
+  std::sort(sums.begin(), sums.end(), less);
+  for (std::size_t j = 0; j < sums.size();) {
+    std::size_t end = j;
+    std::int64_t groups = 0;
+    for (; end < sums.size() && sums[end].a == sums[j].a && sums[end].b == sums[j].b; ++end)
+      if (end == j || sums[end].c != sums[end - 1].c) ++groups;
+    Held &ph = levels_[link.parent].held[idx(Operand::O)][sums[j].a];
+    const std::int64_t at_word = find(ph, sums[j].b);
+    if (at_word >= 0) {
+      if (ph.valid[at_word]) {
+        ++pc.reads; // the partial sum moves down to one MAC unit
+        add_fanout_words(link, Operand::O, 1);
+      }
+      ph.valid[at_word] = 1;
+    }
+    pc.updates += groups;
+    pc.reads += groups - 1;
+    j = end;
   }
-  step_updates_.clear();
-  step_taken_.clear();
-  step_reads_[0].clear();
-  step_reads_[1].clear();
+  sums.clear();
 }
 
 void CountingRuntime::finish() {
-  if (!step_updates_.empty()) mac_step_end();
+  if (!step_partial_sums_.empty()) mac_step_end();
   change_steps(static_cast<int>(levels_.size()) - 1, true);
   for (LevelCounts &lc : counts_.levels)
     for (OperandCounts &oc : lc.operands)

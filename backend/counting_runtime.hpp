@@ -17,8 +17,10 @@
 // At each step change the runtime derives every instance's new tile from the loop indices,
 // and counts, per level and operand, the fills, updates, parent reads, read-modify-write
 // reads and fanout words that docs/cost_model.md defines. At each MAC it counts the MAC
-// unit's operand reads and partial-sum updates from the offsets the generated code computed,
-// and checks that each storage level on the operand's chain holds the word it touches.
+// unit's operand reads and partial-sum updates from the offsets the generated code computed.
+// It checks residency as it goes: the level a MAC takes a word from holds that word, every
+// word filled into a level is held by its parent, and every O word leaving a level was
+// written there.
 #pragma once
 
 #include "cost_model/access_counts.hpp"
@@ -46,8 +48,7 @@ public:
   void finish();
 
   const AccessCounts &counts() const { return counts_; }
-  // Broken invariants: a MAC touching a word that a level keeping it does not hold, or an
-  // O word leaving a level without ever having been written there. Must stay 0.
+  // Broken residency invariants (see above). Must stay 0.
   std::int64_t violations() const { return violations_; }
   const std::string &first_violation() const { return first_violation_; }
 
@@ -125,9 +126,8 @@ private:
 
   // Per MAC step.
   std::vector<std::int64_t> pe_spatial_;
-  std::unordered_set<Key, KeyHash> step_reads_[2]; // W, I: (parent, group, word)
-  std::unordered_set<Key, KeyHash> step_taken_;    // O: (parent, word)
-  std::unordered_map<Key, std::unordered_set<std::int64_t>, KeyHash> step_updates_; // O
+  std::vector<Key> step_reads_[2];     // W, I: (parent, group, word) per MAC
+  std::vector<Key> step_partial_sums_; // O: (parent, word, reduction group) per MAC
 };
 
 } // namespace tessel::backend

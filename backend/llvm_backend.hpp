@@ -139,7 +139,7 @@ VerifyResult verify_kernels(const Problem &p, const Kernel &scheduled, const Ker
 // the access counts of docs/cost_model.md, measured while it runs. The spatial loops run
 // in lockstep inside the temporal loops, as on the machine. Throws UserError when the
 // mapping is invalid for the architecture, and std::logic_error if the run breaks an
-// invariant (a MAC touching a word its storage levels do not hold).
+// invariant (e.g. a MAC touching a word the level it reads from does not hold).
 AccessCounts instrumented_counts(const Problem &p, const Architecture &a, const Mapping &m,
                                  const LowerOptions &options = {});
 

@@ -1,5 +1,6 @@
 // The LLVM backend: scheduled nests verify bit-exactly against the reference, a wrong
 // kernel is caught, and the instrumented counts match hand-derived ones.
+#include "backend/counting_runtime.hpp"
 #include "backend/llvm_backend.hpp"
 #include "cost_model/analytical_model.hpp"
 #include "schedules/networks.hpp"
@@ -429,6 +430,23 @@ TEST_CASE("instrumented counts: siblings across a bypassed level see one timelin
     CHECK(at(c, 1, Operand::I).fills == 12);
     CHECK(at(c, 0, Operand::I).fills == 12);
   }
+}
+
+TEST_CASE("the counting runtime's residency checks fire on a wrong access", "[llvm]") {
+  // E=4, R=1 on register + buffer: the register holds O[e] at step e.
+  const Problem p = conv(1, 1, 1, 4, 1, 1, 1);
+  const Mapping m = mapping({{{}, {}}, {{T(Dim::P, 4)}, {}}});
+  backend::CountingRuntime rt(p, register_and_buffer(), m);
+  rt.begin();
+  rt.mac(0, 0, 0);
+  rt.mac_step_end();
+  CHECK(rt.violations() == 0);
+  rt.index_array()[0] = 1;
+  rt.step(0);
+  rt.mac(0, 1, 3); // O[3] is not in the register at step 1 (O[1] is)
+  rt.mac_step_end();
+  CHECK(rt.violations() == 1);
+  CHECK_THAT(rt.first_violation(), Catch::Contains("Reg"));
 }
 
 namespace {
