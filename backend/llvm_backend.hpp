@@ -143,4 +143,17 @@ VerifyResult verify_kernels(const Problem &p, const Kernel &scheduled, const Ker
 AccessCounts instrumented_counts(const Problem &p, const Architecture &a, const Mapping &m,
                                  const LowerOptions &options = {});
 
+// ---- reports (for `tessel verify`) ----------------------------------------------------
+
+// Whether a verification succeeded: every output equal and, when the instrumented counts
+// were taken and `model` is given, the counts equal to the model's field by field.
+bool verify_succeeded(const VerifyResult &r, const std::optional<AccessCounts> &model);
+
+// A readable report (or, with `json`, a JSON object) of a verification: outputs compared,
+// first mismatch, timings, and with counts each level's and fanout's instrumented counts
+// beside `model` (e.g. tessel::analytical_counts), every difference marked.
+std::string verify_report(const Problem &p, const Architecture &a, const VerifyResult &r,
+                          const VerifyOptions &options, const std::optional<AccessCounts> &model,
+                          bool json);
+
 } // namespace tessel

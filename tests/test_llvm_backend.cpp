@@ -7,6 +7,7 @@
 #include "support/random_cases.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -447,6 +448,33 @@ TEST_CASE("the counting runtime's residency checks fire on a wrong access", "[ll
   rt.mac_step_end();
   CHECK(rt.violations() == 1);
   CHECK_THAT(rt.first_violation(), Catch::Contains("Reg"));
+}
+
+TEST_CASE("verify reports: text and JSON, counts beside the model", "[llvm]") {
+  const Problem p = conv(1, 4, 1, 5, 1, 3, 1);
+  Architecture a = register_and_buffer();
+  a.levels[1].fanout.x = 4;
+  const Mapping m = mapping({{{}, {}}, {{T(Dim::P, 5), T(Dim::R, 3)}, {X(Dim::K, 4)}}});
+  VerifyOptions o = quick();
+  o.counts = true;
+  const VerifyResult r = verify_mapping(p, a, m, o);
+  REQUIRE(r.counts);
+  const AccessCounts model = analytical_counts(p, a, m);
+  CHECK(verify_succeeded(r, model));
+  const std::string text = verify_report(p, a, r, o, model, false);
+  CHECK_THAT(text, Catch::Contains("equal to the analytical model"));
+  CHECK_THAT(text, Catch::EndsWith("PASS\n"));
+  const auto j = nlohmann::json::parse(verify_report(p, a, r, o, model, true));
+  CHECK(j["passed"] == true);
+  CHECK(j["counts"]["equal"] == true);
+  CHECK(j["counts"]["instrumented"]["levels"][1]["operands"]["I"]["reads"] == 15);
+  AccessCounts off = model;
+  off.levels[1].operands[idx(Operand::I)].reads += 1;
+  CHECK_FALSE(verify_succeeded(r, off));
+  const std::string bad = verify_report(p, a, r, o, off, false);
+  CHECK_THAT(bad, Catch::Contains("15 (model 16)"));
+  CHECK_THAT(bad, Catch::Contains("1 field differs"));
+  CHECK_THAT(bad, Catch::EndsWith("FAIL\n"));
 }
 
 namespace {
