@@ -158,8 +158,9 @@ std::string verify_report(const Problem &p, const Architecture &a, const VerifyR
     if (model) {
       const std::int64_t d = count_differences(c, *model);
       out << "  counts: "
-          << (d == 0 ? "equal to the analytical model"
-                     : std::to_string(d) + " fields differ from the analytical model")
+          << (d == 0   ? std::string("equal to the analytical model")
+              : d == 1 ? std::string("1 field differs from the analytical model")
+                       : std::to_string(d) + " fields differ from the analytical model")
           << "\n";
     }
   }
