@@ -665,6 +665,86 @@ TEST_CASE("the shared random cases verify bit-exactly and count like the analyti
   }
 }
 
+namespace {
+
+// Dataflow-style mappings of a layer onto RF / GB (16x16 fanout) / DRAM, for the slow test.
+// Splits that do not divide leave a guarded tail.
+struct Split {
+  std::int64_t inner, outer;
+};
+Split split(std::int64_t extent, std::int64_t inner) {
+  inner = std::min(inner, extent);
+  return {inner, (extent + inner - 1) / inner};
+}
+
+Mapping dataflow(const Problem &p, const std::string &name) {
+  auto e = [&](Dim d) { return p.extent(d); };
+  Mapping m;
+  m.levels.resize(3);
+  auto &rf = m.levels[0], &gb = m.levels[1], &dram = m.levels[2];
+  if (name == "weight stationary") { // K x C on the array, the filter window in the RF
+    const Split k = split(e(Dim::K), 16), c = split(e(Dim::C), 16);
+    dram.temporal = {T(Dim::G, e(Dim::G)), T(Dim::N, e(Dim::N)), T(Dim::K, k.outer),
+                     T(Dim::C, c.outer)};
+    gb.temporal = {T(Dim::P, e(Dim::P)), T(Dim::Q, e(Dim::Q))};
+    gb.spatial = {X(Dim::K, k.inner), Y(Dim::C, c.inner)};
+    rf.temporal = {T(Dim::R, e(Dim::R)), T(Dim::S, e(Dim::S))};
+  } else if (name == "output stationary") { // an output tile on the array, C R S in the RF
+    const Split q = split(e(Dim::Q), 16), y = split(e(Dim::P), 16);
+    dram.temporal = {T(Dim::G, e(Dim::G)), T(Dim::N, e(Dim::N)), T(Dim::P, y.outer)};
+    gb.temporal = {T(Dim::K, e(Dim::K)), T(Dim::Q, q.outer)};
+    gb.spatial = {X(Dim::Q, q.inner), Y(Dim::P, y.inner)};
+    rf.temporal = {T(Dim::C, e(Dim::C)), T(Dim::R, e(Dim::R)), T(Dim::S, e(Dim::S))};
+  } else { // row stationary: filter rows x output rows on the array, a row in the RF
+    const Split y = split(e(Dim::P), 16 / std::min<std::int64_t>(e(Dim::R), 16));
+    const Split k = split(e(Dim::K), 4);
+    dram.temporal = {T(Dim::G, e(Dim::G)), T(Dim::N, e(Dim::N)), T(Dim::K, k.outer),
+                     T(Dim::P, y.outer)};
+    gb.temporal = {T(Dim::C, e(Dim::C))};
+    gb.spatial = {Y(Dim::R, std::min<std::int64_t>(e(Dim::R), 16)), X(Dim::P, y.inner)};
+    rf.temporal = {T(Dim::K, k.inner), T(Dim::Q, e(Dim::Q)), T(Dim::S, e(Dim::S))};
+    if (e(Dim::R) > 16) rf.temporal.push_back(T(Dim::R, (e(Dim::R) + 15) / 16));
+  }
+  return m;
+}
+
+// Scales K and C down (by the same factor, keeping at least 1) to at most `macs` MACs.
+Problem scaled(Problem p, std::int64_t macs) {
+  while (p.macs() > macs && (p.extent(Dim::K) > 1 || p.extent(Dim::C) > 1)) {
+    for (Dim d : {Dim::K, Dim::C})
+      p.size[idx(d)] = std::max<std::int64_t>(1, p.size[idx(d)] / 2);
+  }
+  return p;
+}
+
+} // namespace
+
+TEST_CASE("dataflows on AlexNet and ResNet-50 layers: instrumented counts equal the model",
+          "[slow][llvm-slow]") {
+  Architecture a = three_levels();
+  a.levels[1].fanout.x = a.levels[1].fanout.y = 16;
+  std::vector<Problem> layers;
+  for (const Layer &l : builtin_network("alexnet").layers)
+    layers.push_back(scaled(l.problem, 2'000'000));
+  const Network resnet = builtin_network("resnet50");
+  for (const char *name :
+       {"conv1", "res2a-c_branch2b", "res3a_branch2b", "res4b-f_branch2a", "res5a_branch1"})
+    for (const Layer &l : resnet.layers)
+      if (l.problem.name == name) layers.push_back(scaled(l.problem, 2'000'000));
+  REQUIRE(layers.size() == 10);
+  for (const Problem &p : layers)
+    for (const char *flow : {"weight stationary", "output stationary", "row stationary"}) {
+      const Mapping m = dataflow(p, flow);
+      INFO(p.name << " (K " << p.extent(Dim::K) << ", C " << p.extent(Dim::C) << ") " << flow);
+      VerifyOptions o = quick();
+      o.counts = true;
+      const VerifyResult r = verify_mapping(p, a, m, o);
+      CHECK(r.passed);
+      REQUIRE(r.counts);
+      CHECK(*r.counts == analytical_counts(p, a, m));
+    }
+}
+
 // The timing table of docs/backend.md (hidden: run it by its tag, on an idle machine).
 // AlexNet's conv layers, batch 1, int32, LLVM -O2 with vectorization, best of 5 runs.
 TEST_CASE("timing: scheduled nests against the unscheduled reference", "[.][llvm-timing]") {
