@@ -450,6 +450,18 @@ TEST_CASE("the counting runtime's residency checks fire on a wrong access", "[ll
   CHECK_THAT(rt.first_violation(), Catch::Contains("Reg"));
 }
 
+TEST_CASE("a one-MAC problem with no loops at all", "[llvm]") {
+  const Problem p = conv(1, 1, 1, 1, 1, 1, 1);
+  const Mapping m = mapping({{{}, {}}, {{}, {}}, {{}, {}}});
+  VerifyOptions o = quick();
+  o.counts = true;
+  const VerifyResult r = verify_mapping(p, three_levels(), m, o);
+  CHECK(r.passed);
+  REQUIRE(r.counts);
+  CHECK(r.counts->macs == 1);
+  CHECK(*r.counts == analytical_counts(p, three_levels(), m));
+}
+
 TEST_CASE("verify reports: text and JSON, counts beside the model", "[llvm]") {
   const Problem p = conv(1, 4, 1, 5, 1, 3, 1);
   Architecture a = register_and_buffer();
