@@ -1,13 +1,16 @@
 // Lowering of loop nests to LLVM IR.
 //
-// A nest is emitted outermost loop first. Each loop keeps its own induction variable; the
-// index of a dimension is the sum of (induction variable * stride) over the loops of that
-// dimension (mixed radix). Rolled loops are do-while loops (every trip is at least 1);
-// unrolled loops (and loops of trip 1) are emitted as one copy of their body per iteration
-// with the induction variable a constant, which IRBuilder folds through the index
-// arithmetic and the guards. A guard `index < extent` follows every loop after which the
-// dimension's index can reach its extent (imperfect factors); a guarded-off iteration skips
-// everything inside it.
+// A nest is emitted outermost loop first. Each loop keeps its own induction variable. The
+// index of a dimension (mixed radix: the sum of induction variable * stride over the loops
+// of that dimension) and the element offset of each operand's word (linear in the indices,
+// as h = p*Hs + r*Hd is) are affine in the induction variables; each loop adds its term as
+// it opens. Rolled loops are do-while loops (every trip is at least 1); unrolled loops (and
+// loops of trip 1) are emitted as one copy of their body per iteration with the induction
+// variable a constant, and constant terms are kept apart from the variable part, so the
+// copies share one variable offset and differ by constants (which alias analysis and CSE
+// see through). A guard `index < extent` follows every loop after which the dimension's
+// index can reach its extent (imperfect factors); a guarded-off iteration skips everything
+// inside it, and a guard that is constant in an unrolled copy folds away.
 #include "backend/lowering.hpp"
 
 #include <algorithm>
@@ -67,6 +70,12 @@ Nest reference_nest(const Problem &p) {
 namespace {
 
 class NestEmitter {
+  // v + c: a variable part (nullptr for none) and a constant part.
+  struct Affine {
+    llvm::Value *v = nullptr;
+    std::int64_t c = 0;
+  };
+
 public:
   NestEmitter(llvm::Module &module, const Problem &p, const Nest &nest, DataType type,
               const std::string &name)
@@ -97,8 +106,29 @@ public:
       runtime_ = f_->getArg(4);
       declare_runtime();
     }
-    for (Dim d : kAllDims)
-      index_[idx(d)] = b_.getInt64(0);
+    const Problem &q = p;
+    auto e = [&](Dim d) { return q.extent(d); };
+    const std::int64_t H = q.input_height(), W = q.input_width();
+    auto &co = coef_[idx(Operand::O)];
+    co[idx(Dim::Q)] = 1;
+    co[idx(Dim::P)] = e(Dim::Q);
+    co[idx(Dim::K)] = e(Dim::P) * e(Dim::Q);
+    co[idx(Dim::N)] = e(Dim::K) * co[idx(Dim::K)];
+    co[idx(Dim::G)] = e(Dim::N) * co[idx(Dim::N)];
+    auto &cw = coef_[idx(Operand::W)];
+    cw[idx(Dim::S)] = 1;
+    cw[idx(Dim::R)] = e(Dim::S);
+    cw[idx(Dim::C)] = e(Dim::R) * e(Dim::S);
+    cw[idx(Dim::K)] = e(Dim::C) * cw[idx(Dim::C)];
+    cw[idx(Dim::G)] = e(Dim::K) * cw[idx(Dim::K)];
+    auto &ci = coef_[idx(Operand::I)];
+    ci[idx(Dim::S)] = q.dilation_w;
+    ci[idx(Dim::Q)] = q.stride_w;
+    ci[idx(Dim::R)] = q.dilation_h * W;
+    ci[idx(Dim::P)] = q.stride_h * W;
+    ci[idx(Dim::C)] = H * W;
+    ci[idx(Dim::N)] = e(Dim::C) * H * W;
+    ci[idx(Dim::G)] = e(Dim::N) * ci[idx(Dim::N)];
     plan_guards();
   }
 
@@ -196,8 +226,11 @@ private:
     const NestLoop &x = nest_.loops[j];
     const std::string name = loop_name(x);
     auto iteration = [&](llvm::Value *iv) {
-      llvm::Value *saved = index_[idx(x.dim)];
-      index_[idx(x.dim)] = add(saved, mul(iv, x.stride), (name + ".idx").c_str());
+      const Affine saved_index = index_[idx(x.dim)];
+      const OperandArray<Affine> saved_offset = offset_;
+      index_[idx(x.dim)] = advance(saved_index, iv, x.stride, (name + ".idx").c_str());
+      for (Operand o : kAllOperands)
+        offset_[idx(o)] = advance(offset_[idx(o)], iv, x.stride * coef_[idx(o)][idx(x.dim)], "");
       if (nest_.instrumented) {
         llvm::Value *slot = b_.CreateGEP(i64_, loop_index_, b_.getInt64(x.pos));
         b_.CreateStore(iv, slot);
@@ -211,11 +244,12 @@ private:
       }
       if (guard_after_[j])
         emit_if(
-            b_.CreateICmpULT(index_[idx(x.dim)], b_.getInt64(p_.extent(x.dim))),
+            b_.CreateICmpULT(value(index_[idx(x.dim)]), b_.getInt64(p_.extent(x.dim))),
             [&] { emit_range(j + 1, end, inner); }, (name + ".in").c_str());
       else
         emit_range(j + 1, end, inner);
-      index_[idx(x.dim)] = saved;
+      index_[idx(x.dim)] = saved_index;
+      offset_ = saved_offset;
     };
     if (x.unroll || x.trip == 1) {
       for (std::int64_t i = 0; i < x.trip; ++i)
@@ -236,13 +270,27 @@ private:
     b_.SetInsertPoint(exit);
   }
 
-  llvm::Value *ix(Dim d) { return index_[idx(d)]; }
+  // a + iv * scale, the constant part kept apart.
+  Affine advance(Affine a, llvm::Value *iv, std::int64_t scale, const char *name) {
+    if (scale == 0) return a;
+    if (auto *k = llvm::dyn_cast<llvm::ConstantInt>(iv)) {
+      a.c += k->getSExtValue() * scale;
+      return a;
+    }
+    llvm::Value *term = mul(iv, scale);
+    a.v = a.v ? add(a.v, term, name) : term;
+    return a;
+  }
+  llvm::Value *value(const Affine &a, const char *name = "") {
+    if (!a.v) return b_.getInt64(a.c);
+    return add(a.v, b_.getInt64(a.c), name);
+  }
 
   void emit_guarded_mac() {
     llvm::Value *cond = nullptr;
     for (Dim d : kAllDims)
       if (mac_guard_[idx(d)]) {
-        llvm::Value *in = b_.CreateICmpULT(ix(d), b_.getInt64(p_.extent(d)));
+        llvm::Value *in = b_.CreateICmpULT(value(index_[idx(d)]), b_.getInt64(p_.extent(d)));
         cond = cond ? b_.CreateAnd(cond, in) : in;
       }
     if (cond)
@@ -254,21 +302,9 @@ private:
 
   // O[g][n][k][p][q] += I[g][n][c][p*Hs + r*Hd][q*Ws + s*Wd] * W[g][k][c][r][s]
   void emit_mac() {
-    const Problem &p = p_;
-    auto e = [&](Dim d) { return p.extent(d); };
-    llvm::Value *h = add(mul(ix(Dim::P), p.stride_h), mul(ix(Dim::R), p.dilation_h), "h");
-    llvm::Value *w = add(mul(ix(Dim::Q), p.stride_w), mul(ix(Dim::S), p.dilation_w), "w");
-    llvm::Value *gn = add(mul(ix(Dim::G), e(Dim::N)), ix(Dim::N));
-    llvm::Value *o_off =
-        add(mul(add(mul(add(mul(gn, e(Dim::K)), ix(Dim::K)), e(Dim::P)), ix(Dim::P)), e(Dim::Q)),
-            ix(Dim::Q), "o.off");
-    llvm::Value *i_off = add(
-        mul(add(mul(add(mul(gn, e(Dim::C)), ix(Dim::C)), p.input_height()), h), p.input_width()), w,
-        "i.off");
-    llvm::Value *gk = add(mul(ix(Dim::G), e(Dim::K)), ix(Dim::K));
-    llvm::Value *w_off =
-        add(mul(add(mul(add(mul(gk, e(Dim::C)), ix(Dim::C)), e(Dim::R)), ix(Dim::R)), e(Dim::S)),
-            ix(Dim::S), "w.off");
+    llvm::Value *o_off = value(offset_[idx(Operand::O)], "o.off");
+    llvm::Value *i_off = value(offset_[idx(Operand::I)], "i.off");
+    llvm::Value *w_off = value(offset_[idx(Operand::W)], "w.off");
     const llvm::Align align(4);
     llvm::Value *o_ptr = b_.CreateGEP(elem_, out_, o_off, "o.ptr");
     llvm::Value *iv = b_.CreateAlignedLoad(elem_, b_.CreateGEP(elem_, in_, i_off), align, "i");
@@ -292,7 +328,9 @@ private:
   llvm::Value *in_ = nullptr, *wt_ = nullptr, *out_ = nullptr;
   llvm::Value *loop_index_ = nullptr, *runtime_ = nullptr;
   llvm::FunctionCallee rt_begin_, rt_step_, rt_mac_, rt_mac_step_end_, rt_finish_;
-  DimArray<llvm::Value *> index_{};
+  DimArray<Affine> index_{};                    // per dimension
+  OperandArray<Affine> offset_{};               // per operand: element offset of the word
+  OperandArray<DimArray<std::int64_t>> coef_{}; // offset = sum over d of coef[o][d] * index[d]
   std::vector<bool> guard_after_;
   DimArray<bool> mac_guard_{};
 };
