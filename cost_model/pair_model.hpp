@@ -63,6 +63,22 @@ PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &
 // Precondition: the mapping is perfectly factored (is_perfect).
 PairCounts pair_counts(const Problem &p, const PairSpec &spec);
 
+// A lower bound on pair_counts that holds for every order of the temporal loops and every
+// arrangement of the levels above the child's parent level: each operand gets the most
+// reuse any order could give it (all its irrelevant loops innermost; for I, every window
+// and K loop), and of the O words a child takes, all but `first_touch_cap` are valid.
+// Within one residency of a word in the parent only one take can find it not yet valid, so
+// the parent's O residency-words (its own leaving words, or the O words for the outermost
+// level) are a sound cap. The explorer sorts and cuts candidates with this bound before it
+// prices their orders.
+// `without_reuse` is the bound for the orders whose innermost loop at the child's parent
+// level is relevant to the operand: then that level's loops give it no reuse.
+struct OrderFreeBound {
+  PairCounts with_reuse, without_reuse;
+};
+OrderFreeBound pair_order_free_bound(const Problem &p, const PairSpec &spec,
+                                     std::int64_t first_touch_cap);
+
 // The whole mapping through pair_counts. Precondition: is_perfect(m, p).
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m);
 

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -119,14 +120,12 @@ public:
 
   DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
 
-  // A node at `level` is one choice of (spatial loops, tile below, order) there. Nodes
-  // refer to the level's spatial choices and to the static order-class tables.
+  // A node at `level` is one choice of (spatial loops, tile below) there; its loop orders
+  // are priced only when the search reaches it. Nodes refer to the level's spatial choices.
   struct Node {
     int spatial = 0; // index into the level's spatial choices
-    const std::vector<Dim> *order = nullptr;
     DimArray<std::int64_t> below{};
-    double cost = 0;  // exact cost of the pairs whose child is level-1
-    double bound = 0; // cost above + cost + lower bound of everything below
+    double bound = 0; // cost above + order-free bound of this level's pairs + bound below
   };
 
   struct Expansion {
@@ -134,17 +133,19 @@ public:
     std::vector<Node> nodes; // sorted by bound, best first
   };
 
-  // Set the choice at `level` from a node of an expansion.
+  // Set the choice at `level` from a node (its order is set by the caller).
   void apply(int level, const Expansion &x, const Node &n) {
     LevelChoice &c = choice_[level];
     c.spatial = x.spatials[n.spatial];
-    for (Dim d : kAllDims)
+    c.order.clear();
+    for (Dim d : kAllDims) {
       c.temporal[idx(d)] = tile(level)[idx(d)] / c.spatial.factor[idx(d)] / n.below[idx(d)];
-    c.order = *n.order;
+      if (c.temporal[idx(d)] > 1) c.order.push_back(d);
+    }
     tile(level - 1) = n.below;
   }
 
-  // Every node at `level`, given tile(level) and the choices above.
+  // Every node at `level`, given tile(level) and the choices above, best bound first.
   Expansion expand(int level, double cost_above) {
     Expansion x;
     const Level &lv = a_.levels[level];
@@ -158,7 +159,6 @@ public:
       none.factor.fill(1);
       x.spatials.push_back(none);
     }
-    LevelChoice &c = choice_[level];
     for (int si = 0; si < static_cast<int>(x.spatials.size()); ++si) {
       const SpatialChoice &sp = x.spatials[si];
       const std::int64_t used = used_from_above(level) * sp.used;
@@ -166,28 +166,17 @@ public:
           static_cast<double>(used * fanout_below_[level]) <
               opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
         continue;
-      c.spatial = sp;
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
       for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
-        std::uint32_t mask = 0;
-        for (Dim d : kAllDims) {
-          c.temporal[idx(d)] = left[idx(d)] / below[idx(d)];
-          if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
-        }
-        tile(level - 1) = below;
-        for (const std::vector<Dim> &order : orders(level, mask)) {
-          c.order = order;
-          Node n;
-          n.spatial = si;
-          n.order = &order;
-          n.below = below;
-          n.cost = pairs_cost(level - 1);
-          n.bound =
-              cost_above + n.cost + (level > 0 ? lower_bound_below(level - 1) : macs_energy());
-          x.nodes.push_back(n);
-        }
+        Node n;
+        n.spatial = si;
+        n.below = below;
+        apply(level, x, n);
+        n.bound = cost_above + pairs_cost(level - 1, true) +
+                  (level > 0 ? lower_bound_below(level - 1) : macs_energy());
+        x.nodes.push_back(n);
       });
     }
     std::stable_sort(x.nodes.begin(), x.nodes.end(),
@@ -195,34 +184,89 @@ public:
     return x;
   }
 
-  // Depth-first search below a node at level+1 whose choices are set.
+  bool cut(double bound) const {
+    return energy_only_ &&
+           bound > shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack);
+  }
+
+  // Price every loop-order class of a node whose choice is applied at `level`, best first,
+  // and search below each that may still win.
+  struct Priced {
+    const std::vector<Dim> *order;
+    double cost, bound;
+  };
+
+  // Every loop-order class of the node applied at `level`, priced exactly, best first.
+  std::vector<Priced> price_orders(int level, double cost_above) {
+    LevelChoice &c = choice_[level];
+    std::uint32_t mask = 0;
+    for (Dim d : c.order)
+      mask |= 1u << idx(d);
+    std::vector<Priced> priced;
+    for (const std::vector<Dim> &order : orders(level, mask)) {
+      c.order = order;
+      const double cost = pairs_cost(level - 1, false);
+      priced.push_back(
+          {&order, cost,
+           cost_above + cost + (level > 0 ? lower_bound_below(level - 1) : macs_energy())});
+    }
+    std::stable_sort(priced.begin(), priced.end(),
+                     [](const Priced &p, const Priced &q) { return p.bound < q.bound; });
+    return priced;
+  }
+
+  // Apply a node and one of its orders at `level`, with its exact counts.
+  void enter(int level, const Expansion &x, const Node &n, const std::vector<Dim> &order) {
+    apply(level, x, n);
+    choice_[level].order = order;
+    pairs_cost(level - 1, false);
+  }
+
+  // Search below a node of an expansion at `level` (the levels above are applied).
+  void search_node(int level, const Expansion &x, const Node &n, double cost_above) {
+    apply(level, x, n);
+    search_orders(level, cost_above);
+  }
+
+  // Price every loop-order class of a node whose choice is applied at `level`, best first,
+  // and search below each that may still win.
+  void search_orders(int level, double cost_above) {
+    LevelChoice &c = choice_[level];
+    for (const Priced &pr : price_orders(level, cost_above)) {
+      if (stop_now()) return;
+      if (cut(pr.bound)) {
+        shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+        continue;
+      }
+      c.order = *pr.order;
+      if (level == 0) {
+        leaf(cost_above + pr.cost);
+      } else {
+        pairs_cost(level - 1, false); // the chosen order's exact counts (leaving words)
+        dfs(level - 1, cost_above + pr.cost);
+      }
+    }
+  }
+
+  // Depth-first search below a level whose choices above are set.
   void dfs(int level, double cost_above) {
     if (shared_.stopped.load(std::memory_order_relaxed)) return;
     const Expansion x = expand(level, cost_above);
     for (const Node &n : x.nodes) {
       if (stop_now()) return;
-      if (energy_only_ &&
-          n.bound > shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack)) {
-        // Children are sorted by bound: every later one is cut too.
+      if (cut(n.bound)) {
+        // Nodes are sorted by bound: every later one is cut too.
         shared_.pruned.fetch_add(static_cast<std::int64_t>(x.nodes.data() + x.nodes.size() - &n),
                                  std::memory_order_relaxed);
         return;
       }
       apply(level, x, n);
-      if (level == 0)
-        leaf(cost_above + n.cost);
-      else
-        dfs(level - 1, cost_above + n.cost);
+      search_orders(level, cost_above);
     }
   }
 
-  void run_top(const Expansion &x, const Node &n) {
-    apply(L_ - 1, x, n);
-    if (L_ == 1)
-      leaf(n.cost);
-    else
-      dfs(L_ - 2, n.cost);
-  }
+  // With a single level, an entered top node is a complete mapping.
+  void search_orders_leaf(double cost) { leaf(cost); }
 
   bool stop_now() {
     if (shared_.stopped.load(std::memory_order_relaxed)) return true;
@@ -374,29 +418,73 @@ private:
   }
 
   // The exact cost of every pair whose child is `child` (its loops are all fixed now).
-  double pairs_cost(int child) {
-    double e = 0;
+  // Energy of one pair's counts.
+  double pair_energy(const PairCounts &c, Operand o, int child, int parent) const {
+    double hop = 0;
+    for (int l = child + 1; l <= parent; ++l)
+      hop += a_.levels[l].fanout.hop_pj;
+    const Level &lp = a_.levels[parent];
+    double pj = static_cast<double>(c.parent_reads) * lp.read_pj +
+                static_cast<double>(c.parent_updates) * lp.write_pj +
+                static_cast<double>(c.fanout_words) * hop;
+    if (child >= 0) pj += static_cast<double>(c.child_fills) * a_.levels[child].write_pj;
+    return pj * p_.bits[idx(o)] / 16.0;
+  }
+
+  // The cost of every pair whose child is `child`: exact for the current order of level
+  // child+1, or (order_free) a lower bound over all its orders. For the bound: the
+  // dimensions that are irrelevant to W (N P Q), to O (C R S) and to I's whole tile (K and
+  // the window dimensions) overlap only in the windows, so whichever loop is innermost at
+  // the level, W and O cannot both get trailing reuse there. The bound takes, over the
+  // possible innermost dimensions, the least total of per-operand bounds.
+  double pairs_cost(int child, bool order_free) {
+    OperandArray<double> with_reuse{}, without_reuse{};
+    OperandArray<bool> present{};
     for (Operand o : kAllOperands) {
       if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
       int parent = child + 1;
       while (!a_.levels[parent].keeps[idx(o)])
         ++parent;
+      present[idx(o)] = true;
       const PairSpec s = spec(o, child, parent);
-      const PairCounts c = pair_counts(p_, s);
-      double hop = 0;
-      for (int l = child + 1; l <= parent; ++l)
-        hop += a_.levels[l].fanout.hop_pj;
-      const Level &lp = a_.levels[parent];
-      double pj = static_cast<double>(c.parent_reads) * lp.read_pj +
-                  static_cast<double>(c.parent_updates) * lp.write_pj +
-                  static_cast<double>(c.fanout_words) * hop;
-      if (child >= 0) pj += static_cast<double>(c.child_fills) * a_.levels[child].write_pj;
-      e += pj * p_.bits[idx(o)] / 16.0;
-      if (child >= 0) {
-        known_fills_[idx(o)] = c.child_fills;
+      // O residency-words of the parent: at most one take per residency is a first touch.
+      const std::int64_t cap =
+          parent == L_ - 1 ? used_words_[idx(o)] : leaving_[parent + 1][idx(o)];
+      if (!order_free) {
+        const PairCounts c = pair_counts(p_, s);
+        if (child >= 0) {
+          leaving_[child + 1][idx(o)] = c.fanout_words - c.child_fills;
+          known_fills_[idx(o)] = c.child_fills;
+        }
+        with_reuse[idx(o)] = without_reuse[idx(o)] = pair_energy(c, o, child, parent);
+        continue;
       }
+      const OrderFreeBound b = pair_order_free_bound(p_, s, cap);
+      with_reuse[idx(o)] = pair_energy(b.with_reuse, o, child, parent);
+      without_reuse[idx(o)] = pair_energy(b.without_reuse, o, child, parent);
+      if (child >= 0) known_fills_[idx(o)] = b.with_reuse.child_fills;
     }
-    return e;
+    const auto total = [&](std::optional<Dim> innermost) {
+      double e = 0;
+      for (Operand o : kAllOperands) {
+        if (!present[idx(o)]) continue;
+        bool reuse = !innermost.has_value();
+        if (innermost) {
+          const Dim d = *innermost;
+          reuse = o == Operand::I ? !(d == Dim::N || d == Dim::C || d == Dim::G) : !relevant(o, d);
+        }
+        e += reuse ? with_reuse[idx(o)] : without_reuse[idx(o)];
+      }
+      return e;
+    };
+    if (!order_free || child < 0) return total(std::nullopt);
+    double least = kInf;
+    bool any = false;
+    for (Dim d : choice_[child + 1].order) {
+      least = std::min(least, total(d));
+      any = true;
+    }
+    return any ? least : total(std::nullopt);
   }
 
   PairSpec spec(Operand o, int child, int parent) const {
@@ -518,6 +606,9 @@ private:
   std::vector<std::int64_t> fanout_below_;    // product of fanout sizes of levels < l
   OperandArray<std::int64_t> used_words_{};
   OperandArray<std::int64_t> known_fills_{};
+  // leaving_[l+1][o]: words leaving level l (before reduction) under the current choice,
+  // i.e. its residency-words, set when the pair whose child is l is priced exactly.
+  std::vector<OperandArray<std::int64_t>> leaving_ = std::vector<OperandArray<std::int64_t>>(9);
   std::uint64_t checks_ = 0;
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
@@ -537,26 +628,75 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   const std::vector<Searcher::Node> &top = expansion.nodes;
   const int threads =
       opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::atomic<std::size_t> next{0}, done{0};
-  std::vector<double> unfinished_bound(top.size(), kInf);
+  const bool energy_only = opt.objectives.size() == 1 && opt.objectives[0] == Objective::Energy;
+  const auto cut = [&](double bound) {
+    return energy_only && bound > shared.best_primary.load() * (1 + kSlack);
+  };
+
+  // Work is split one level below the top: a subproblem is a top-level node with one of
+  // its loop orders, and all threads share the nodes of each subproblem's expansion.
+  struct Sub {
+    std::size_t node;
+    const std::vector<Dim> *order;
+    double cost, bound;
+    std::once_flag expanded;
+    std::unique_ptr<Searcher::Expansion> below;
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> finished{false};
+  };
+  std::vector<std::unique_ptr<Sub>> subs;
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    root.apply(L - 1, expansion, top[i]);
+    for (const Searcher::Priced &pr : root.price_orders(L - 1, 0.0)) {
+      auto sub = std::make_unique<Sub>();
+      sub->node = i;
+      sub->order = pr.order;
+      sub->cost = pr.cost;
+      sub->bound = pr.bound;
+      subs.push_back(std::move(sub));
+    }
+  }
+  std::stable_sort(subs.begin(), subs.end(),
+                   [](const auto &x, const auto &y) { return x->bound < y->bound; });
+  std::atomic<std::size_t> done{0};
   auto worker = [&] {
     Searcher s(p, a, opt, shared, start);
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= top.size()) return;
-      const Searcher::Node &n = top[i];
-      if (shared.stopped.load()) {
-        unfinished_bound[i] = n.bound;
+    for (const auto &sub : subs) {
+      if (sub->finished.load()) continue;
+      if (shared.stopped.load() || s.stop_now()) return;
+      if (cut(sub->bound)) {
+        if (!sub->finished.exchange(true)) {
+          shared.pruned.fetch_add(1);
+          done.fetch_add(1);
+        }
         continue;
       }
-      if (n.bound > shared.best_primary.load() * (1 + kSlack) && opt.objectives.size() == 1 &&
-          opt.objectives[0] == Objective::Energy) {
-        shared.pruned.fetch_add(1);
-      } else {
-        s.run_top(expansion, n);
-        if (shared.stopped.load()) unfinished_bound[i] = n.bound;
+      s.enter(L - 1, expansion, top[sub->node], *sub->order);
+      if (L == 1) {
+        if (!sub->finished.exchange(true)) {
+          s.search_orders_leaf(sub->cost);
+          done.fetch_add(1);
+        }
+        continue;
       }
-      done.fetch_add(1);
+      std::call_once(sub->expanded, [&] {
+        sub->below = std::make_unique<Searcher::Expansion>(s.expand(L - 2, sub->cost));
+      });
+      const std::vector<Searcher::Node> &nodes = sub->below->nodes;
+      for (;;) {
+        const std::size_t i = sub->next.fetch_add(1);
+        if (i >= nodes.size()) break;
+        if (cut(nodes[i].bound)) {
+          // Sorted by bound: the rest is cut too.
+          const std::size_t rest = nodes.size() - i;
+          sub->next.store(nodes.size());
+          shared.pruned.fetch_add(static_cast<std::int64_t>(rest));
+          break;
+        }
+        s.search_node(L - 2, *sub->below, nodes[i], sub->cost);
+        if (shared.stopped.load()) return;
+      }
+      if (!shared.stopped.load() && !sub->finished.exchange(true)) done.fetch_add(1);
     }
   };
   std::vector<std::thread> pool;
@@ -564,21 +704,22 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     pool.emplace_back(worker);
   if (opt.progress) {
     auto last = Clock::now();
-    while (done.load() + (shared.stopped.load() ? top.size() : 0) < top.size()) {
+    while (done.load() < subs.size() && !shared.stopped.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       if (Clock::now() - last < std::chrono::seconds(1)) continue;
       last = Clock::now();
       const double secs = std::chrono::duration<double>(last - start).count();
-      const double frac = top.empty() ? 1.0 : static_cast<double>(done.load()) / top.size();
-      std::cerr << "explore: " << done.load() << "/" << top.size() << " top-level nodes, evaluated "
-                << shared.evaluated.load() << ", pruned " << shared.pruned.load() << ", best "
-                << shared.best_primary.load() << ", elapsed " << secs << " s";
-      if (frac > 0) std::cerr << ", ETA " << secs / frac - secs << " s";
-      std::cerr << "\n";
+      std::cerr << "explore " << p.name << ": " << done.load() << "/" << subs.size()
+                << " subproblems, evaluated " << shared.evaluated.load() << ", pruned "
+                << shared.pruned.load() << ", best " << shared.best_primary.load() << " pJ, "
+                << secs << " s\n";
     }
   }
   for (std::thread &t : pool)
     t.join();
+  std::vector<double> unfinished_bound;
+  for (const auto &sub : subs)
+    if (!sub->finished.load()) unfinished_bound.push_back(sub->bound);
 
   ExploreResult r;
   r.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -586,7 +727,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   r.stats.valid = shared.valid.load();
   r.stats.pruned = shared.pruned.load();
   r.stats.optimal = !shared.stopped.load();
-  r.stats.mapspace_size = root.count(L - 1, 1);
+  r.stats.mapspace_size = opt.count_mapspace ? root.count(L - 1, 1) : -1;
   r.found = shared.have_best;
   double lb = r.found ? shared.best_values[0] : kInf;
   for (double b : unfinished_bound)

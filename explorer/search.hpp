@@ -29,11 +29,12 @@ struct ExploreOptions {
   double time_budget_s = 0;                // 0: none
   std::int64_t eval_budget = 0;            // complete mappings to evaluate; 0: none
   bool progress = false;                   // report to stderr about once a second
+  bool count_mapspace = false;             // also count the mapspace (costs an unpruned walk)
   const std::atomic<bool> *stop = nullptr; // set (e.g. by SIGINT) to stop early
 };
 
 struct ExploreStats {
-  double mapspace_size = 0;   // complete mappings in the mapspace (order classes counted once)
+  double mapspace_size = -1;  // complete mappings (order classes counted once); -1: not counted
   std::int64_t evaluated = 0; // complete mappings costed
   std::int64_t valid = 0;     // of those, meeting every constraint
   std::int64_t pruned = 0;    // subtrees cut by the bound
