@@ -16,6 +16,7 @@
 #include "cost_model/architecture.hpp"
 #include "cost_model/mapping.hpp"
 #include "cost_model/problem.hpp"
+#include "dsl/lower.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,8 @@
 #include <vector>
 
 namespace tessel {
+
+class Schedule;
 
 enum class DataType : std::uint8_t { Int32, Float32 };
 
@@ -142,6 +145,20 @@ VerifyResult verify_kernels(const Problem &p, const Kernel &scheduled, const Ker
 // invariant (e.g. a MAC touching a word the level it reads from does not hold).
 AccessCounts instrumented_counts(const Problem &p, const Architecture &a, const Mapping &m,
                                  const LowerOptions &options = {});
+
+// ---- schedules (dsl/schedule.hpp) ------------------------------------------------------
+
+// The unroll flags of a lowered schedule's unroll() directives, parallel to
+// tessel::flatten(lowered.mapping): what LowerOptions::unroll and VerifyOptions::unroll take.
+std::vector<bool> unroll_flags(const LoweredSchedule &lowered);
+
+// Lowers the schedule and verifies its mapping on its problem and architecture, with the
+// loops it unrolls unrolled (unless options.unroll says otherwise).
+VerifyResult verify_schedule(const Schedule &s, VerifyOptions options = {});
+
+// The LLVM IR of a schedule's nest, its unroll() directives applied (unless options.unroll
+// says otherwise).
+std::string emit_llvm_ir(const Schedule &s, LowerOptions options = {});
 
 // ---- reports (for `tessel verify`) ----------------------------------------------------
 

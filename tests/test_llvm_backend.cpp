@@ -3,6 +3,8 @@
 #include "backend/counting_runtime.hpp"
 #include "backend/llvm_backend.hpp"
 #include "cost_model/analytical_model.hpp"
+#include "dsl/layer.hpp"
+#include "dsl/schedule.hpp"
 #include "schedules/networks.hpp"
 #include "support/random_cases.hpp"
 
@@ -460,6 +462,38 @@ TEST_CASE("a one-MAC problem with no loops at all", "[llvm]") {
   REQUIRE(r.counts);
   CHECK(r.counts->macs == 1);
   CHECK(*r.counts == analytical_counts(p, three_levels(), m));
+}
+
+TEST_CASE("DSL schedules verify, unrolled as they say, and count like the model", "[llvm]") {
+  // An odd-sized layer: guarded splits of k and p, spatial k and c, unrolled r and s.
+  const Problem p =
+      LayerBuilder::conv("odd").out_channels(10).in_channels(6).output(7, 5).filter(3, 3);
+  Architecture a = three_levels();
+  Schedule s(p, a);
+  s.split("k", "k_o", "k_i", 4, TailStrategy::GuardWithIf);
+  s.split("p", "p_o", "p_i", 3, TailStrategy::GuardWithIf);
+  s.split("c", "c_o", "c_i", 3);
+  s.reorder({"s", "r", "q", "c_i", "k_i", "p_i", "c_o", "p_o", "k_o"});
+  s.store_at("GB", "p_o").store_at("RF", "c_i");
+  s.spatial("c_i", Axis::Y).spatial("k_i", Axis::X);
+  s.unroll("r").unroll("s");
+  const LoweredSchedule lowered = s.lower();
+  const std::vector<bool> flags = unroll_flags(lowered);
+  REQUIRE(flags.size() == flatten(lowered.mapping).size());
+  CHECK(std::count(flags.begin(), flags.end(), true) == 2);
+  VerifyOptions o = quick();
+  o.counts = true;
+  const VerifyResult r = verify_schedule(s, o);
+  CHECK(r.passed);
+  REQUIRE(r.counts);
+  CHECK(*r.counts == analytical_counts(p, a, lowered.mapping));
+  LowerOptions lo;
+  lo.opt_level = 0;
+  const std::string ir = emit_llvm_ir(s, lo);
+  std::size_t stores = 0;
+  for (auto at = ir.find("store i32"); at != std::string::npos; at = ir.find("store i32", at + 1))
+    ++stores;
+  CHECK(stores == 9); // r and s unrolled: 3 x 3 copies of the MAC
 }
 
 TEST_CASE("verify reports: text and JSON, counts beside the model", "[llvm]") {
