@@ -346,74 +346,19 @@ PairCounts pair_counts(const Problem &p, const PairSpec &s) {
   return c;
 }
 
-OrderFreeBound pair_order_free_bound(const Problem &p, const PairSpec &s,
-                                     std::int64_t first_touch_cap) {
+std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSpec &s) {
   const PairEvaluator ev(p, s);
-  OrderFreeBound b;
-  if (s.child < 0) {
-    // The MAC units' counts do not depend on orders, except the O reads (validity).
-    PairCounts c = pair_counts(p, s);
-    if (s.operand == Operand::O) {
-      Query reduced, distinct, none;
-      reduced.leaving = distinct.leaving = true;
-      reduced.unite = crossed_mask(s, &PairLoopInfo::reduction);
-      distinct.unite = crossed_mask(s, nullptr);
-      Query takes;
-      takes.unite = distinct.unite;
-      const std::int64_t valid = std::max<std::int64_t>(0, ev.words(takes) - first_touch_cap);
-      c.parent_reads = valid + ev.words(reduced) - ev.words(distinct);
-      c.fanout_words = valid + ev.words(none);
-    }
-    b.with_reuse = b.without_reuse = c;
-    return b;
-  }
-  // Steps times instances, and the most reuse an order could give: the product of the
-  // trips of loops that can follow the innermost loop refreshing the whole tile.
-  const Operand o = s.operand;
-  const auto refreshes = [&](Dim d) {
-    return o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
-  };
-  const int level = s.child + 1;
-  std::int64_t steps = 1, reuse_here = 1, reuse_outside = 1;
-  bool refresh_here = false;
-  for (const PairLoopInfo &l : s.temporal) {
-    steps *= l.trip;
-    if (refreshes(l.dim)) {
-      if (l.level == level) refresh_here = true;
-    } else {
-      (l.level == level ? reuse_here : reuse_outside) *= l.trip;
-    }
-  }
-  // Without a refreshing loop here, every order leaves all of this level's loops trailing.
-  const std::int64_t most = refresh_here ? reuse_here : reuse_here * reuse_outside;
-  const std::int64_t least = refresh_here ? 1 : most;
-  // Whole (united) tiles at the first step and at each refresh: with every carry pinned,
-  // words() counts the first step alone, |U| per group.
-  const auto first_step = [&](std::uint64_t unite) {
+  std::array<std::int64_t, 4> out{};
+  const std::uint64_t masks[4] = {0, crossed_mask(s, &PairLoopInfo::multicast),
+                                  crossed_mask(s, &PairLoopInfo::reduction),
+                                  crossed_mask(s, nullptr)};
+  for (int i = 0; i < 4; ++i) {
     Query q;
-    q.unite = unite;
-    q.pin_temporal = ~0ull;
-    return ev.words(q);
-  };
-  const auto fill = [&](PairCounts &c, std::int64_t reuse, const std::int64_t(&u)[4]) {
-    const std::int64_t refreshes_n = steps / reuse;
-    if (o != Operand::O) {
-      c.child_fills = u[0] * refreshes_n;
-      c.parent_reads = u[1] * refreshes_n;
-      c.fanout_words = c.child_fills;
-    } else {
-      const std::int64_t valid = std::max<std::int64_t>(0, u[3] * refreshes_n - first_touch_cap);
-      c.child_fills = c.parent_reads = valid;
-      c.parent_updates = u[2] * refreshes_n;
-      c.fanout_words = valid + u[0] * refreshes_n;
-    }
-  };
-  const std::int64_t u[4] = {first_step(0), first_step(crossed_mask(s, &PairLoopInfo::multicast)),
-                             first_step(crossed_mask(s, &PairLoopInfo::reduction)),
-                             first_step(crossed_mask(s, nullptr))};
-  fill(b.with_reuse, most, u);
-  fill(b.without_reuse, least, u);
-  return b;
+    q.unite = masks[i];
+    q.pin_temporal = ~0ull; // no carries: the first step alone
+    out[i] = ev.words(q);
+  }
+  return out;
 }
 
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m) {

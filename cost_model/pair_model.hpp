@@ -63,21 +63,14 @@ PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &
 // Precondition: the mapping is perfectly factored (is_perfect).
 PairCounts pair_counts(const Problem &p, const PairSpec &spec);
 
-// A lower bound on pair_counts that holds for every order of the temporal loops and every
-// arrangement of the levels above the child's parent level: each operand gets the most
-// reuse any order could give it (all its irrelevant loops innermost; for I, every window
-// and K loop), and of the O words a child takes, all but `first_touch_cap` are valid.
-// Within one residency of a word in the parent only one take can find it not yet valid, so
-// the parent's O residency-words (its own leaving words, or the O words for the outermost
-// level) are a sound cap. The explorer sorts and cuts candidates with this bound before it
-// prices their orders.
-// `without_reuse` is the bound for the orders whose innermost loop at the child's parent
-// level is relevant to the operand: then that level's loops give it no reuse.
-struct OrderFreeBound {
-  PairCounts with_reuse, without_reuse;
-};
-OrderFreeBound pair_order_free_bound(const Problem &p, const PairSpec &spec,
-                                     std::int64_t first_touch_cap);
+// Words at the first step (whole tiles), summed over the groups formed by uniting the
+// crossed spatial loops: [0] none united (each child), [1] those on multicast fanouts,
+// [2] those on reducing fanouts, [3] all. For W, and for the O words leaving, the count over
+// the whole run is this times the product of the trips of the loops above the child up to
+// the innermost loop that refreshes the whole tile (every carry there brings whole tiles,
+// every carry inside it none); for I that product is a lower bound (window loops inside it
+// still bring new rows). The explorer bounds loop orders with it before pricing them.
+std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSpec &spec);
 
 // The whole mapping through pair_counts. Precondition: is_perfect(m, p).
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m);

@@ -146,7 +146,9 @@ public:
   }
 
   // Every node at `level`, given tile(level) and the choices above, best bound first.
-  Expansion expand(int level, double cost_above) {
+  // With context_free, the bounds hold for every order of the levels above (the shared
+  // expansion below a top-level node serves all of its orders).
+  Expansion expand(int level, double cost_above, bool context_free = false, bool relaxed = false) {
     Expansion x;
     const Level &lv = a_.levels[level];
     const DimArray<std::int64_t> here = tile(level);
@@ -174,7 +176,8 @@ public:
         n.spatial = si;
         n.below = below;
         apply(level, x, n);
-        n.bound = cost_above + pairs_cost(level - 1, true) +
+        n.bound = cost_above +
+                  least_order_bound(level - 1, unions(level - 1, context_free, relaxed)) +
                   (level > 0 ? lower_bound_below(level - 1) : macs_energy());
         x.nodes.push_back(n);
       });
@@ -196,16 +199,28 @@ public:
     double cost, bound;
   };
 
-  // Every loop-order class of the node applied at `level`, priced exactly, best first.
-  std::vector<Priced> price_orders(int level, double cost_above) {
+  // The loop-order classes of the node applied at `level` that may still win, priced
+  // exactly, best first. Each is first bounded cheaply (order_bound); with all = false those
+  // whose bound is already beaten are left out.
+  std::vector<Priced> price_orders(int level, double cost_above, bool all = false) {
     LevelChoice &c = choice_[level];
     std::uint32_t mask = 0;
     for (Dim d : c.order)
       mask |= 1u << idx(d);
+    const Unions u = unions(level - 1, false);
     std::vector<Priced> priced;
+    OperandArray<std::int64_t> fills{};
     for (const std::vector<Dim> &order : orders(level, mask)) {
       c.order = order;
-      const double cost = pairs_cost(level - 1, false);
+      if (!all) {
+        const double quick = order_bound(level - 1, u, fills);
+        known_fills_ = fills;
+        if (cut(cost_above + quick + (level > 0 ? lower_bound_below(level - 1) : macs_energy()))) {
+          shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+          continue;
+        }
+      }
+      const double cost = pairs_cost(level - 1);
       priced.push_back(
           {&order, cost,
            cost_above + cost + (level > 0 ? lower_bound_below(level - 1) : macs_energy())});
@@ -219,7 +234,7 @@ public:
   void enter(int level, const Expansion &x, const Node &n, const std::vector<Dim> &order) {
     apply(level, x, n);
     choice_[level].order = order;
-    pairs_cost(level - 1, false);
+    pairs_cost(level - 1);
   }
 
   // Search below a node of an expansion at `level` (the levels above are applied).
@@ -242,7 +257,7 @@ public:
       if (level == 0) {
         leaf(cost_above + pr.cost);
       } else {
-        pairs_cost(level - 1, false); // the chosen order's exact counts (leaving words)
+        pairs_cost(level - 1); // the chosen order's exact counts (leaving words)
         dfs(level - 1, cost_above + pr.cost);
       }
     }
@@ -263,6 +278,38 @@ public:
       apply(level, x, n);
       search_orders(level, cost_above);
     }
+  }
+
+  // A lower bound on everything below the top level, for each of its nodes, from one
+  // expansion. Merging each dimension's loops at the top level and the level below into one
+  // loop, placed where the inner one was, leaves every operand's trips up to its innermost
+  // refreshing loop no larger (a dimension split around that loop was counted once and is
+  // now not counted). So the expansion of the whole problem at the level below the top,
+  // with the top level empty and first touches of O not credited (cap unbounded), bounds
+  // the subtree of every top node through the best of its nodes that fits inside it.
+  // Needs a top level without a fanout (its spatial loops would change the pairs below).
+  std::vector<double> relaxed_inner_bounds(const Expansion &top) {
+    std::vector<double> out(top.nodes.size(), 0.0);
+    if (L_ < 2 || a_.levels[L_ - 1].fanout.size() > 1) return out;
+    choice_[L_ - 1] = LevelChoice{};
+    choice_[L_ - 1].spatial.factor.fill(1);
+    tile(L_ - 2) = p_.size;
+    const Expansion inner = expand(L_ - 2, 0.0, true, true);
+    for (std::size_t i = 0; i < top.nodes.size(); ++i) {
+      const DimArray<std::int64_t> &t = top.nodes[i].below;
+      out[i] = kInf;
+      for (const Node &n : inner.nodes) {
+        const SpatialChoice &sp = inner.spatials[n.spatial];
+        bool fits = true;
+        for (Dim d : kAllDims)
+          fits = fits && t[idx(d)] % (sp.factor[idx(d)] * n.below[idx(d)]) == 0;
+        if (fits) {
+          out[i] = n.bound; // nodes are sorted: the first that fits is the least
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   // With a single level, an entered top node is a complete mapping.
@@ -418,6 +465,16 @@ private:
   }
 
   // The exact cost of every pair whose child is `child` (its loops are all fixed now).
+  // The most O words that can leave a level over the run, whatever the orders: every
+  // instance refreshes its whole tile at every step.
+  std::int64_t most_leaving(int level) const {
+    const DimArray<std::int64_t> &t = tiles_[level + 1];
+    std::int64_t placements = 1;
+    for (Dim d : kAllDims)
+      placements *= p_.extent(d) / t[idx(d)];
+    return tile_words(p_, Operand::O, t) * placements;
+  }
+
   // Energy of one pair's counts.
   double pair_energy(const PairCounts &c, Operand o, int child, int parent) const {
     double hop = 0;
@@ -431,60 +488,111 @@ private:
     return pj * p_.bits[idx(o)] / 16.0;
   }
 
-  // The cost of every pair whose child is `child`: exact for the current order of level
-  // child+1, or (order_free) a lower bound over all its orders. For the bound: the
-  // dimensions that are irrelevant to W (N P Q), to O (C R S) and to I's whole tile (K and
-  // the window dimensions) overlap only in the windows, so whichever loop is innermost at
-  // the level, W and O cannot both get trailing reuse there. The bound takes, over the
-  // possible innermost dimensions, the least total of per-operand bounds.
-  double pairs_cost(int child, bool order_free) {
-    OperandArray<double> with_reuse{}, without_reuse{};
-    OperandArray<bool> present{};
+  // The exact cost of every pair whose child is `child` (its loops are all fixed now).
+  double pairs_cost(int child) {
+    double e = 0;
     for (Operand o : kAllOperands) {
       if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
-      int parent = child + 1;
-      while (!a_.levels[parent].keeps[idx(o)])
-        ++parent;
-      present[idx(o)] = true;
-      const PairSpec s = spec(o, child, parent);
-      // O residency-words of the parent: at most one take per residency is a first touch.
-      const std::int64_t cap =
-          parent == L_ - 1 ? used_words_[idx(o)] : leaving_[parent + 1][idx(o)];
-      if (!order_free) {
-        const PairCounts c = pair_counts(p_, s);
-        if (child >= 0) {
-          leaving_[child + 1][idx(o)] = c.fanout_words - c.child_fills;
-          known_fills_[idx(o)] = c.child_fills;
-        }
-        with_reuse[idx(o)] = without_reuse[idx(o)] = pair_energy(c, o, child, parent);
-        continue;
+      const int parent = parent_of(o, child);
+      const PairCounts c = pair_counts(p_, spec(o, child, parent));
+      if (child >= 0) {
+        leaving_[child + 1][idx(o)] = c.fanout_words - c.child_fills;
+        known_fills_[idx(o)] = c.child_fills;
       }
-      const OrderFreeBound b = pair_order_free_bound(p_, s, cap);
-      with_reuse[idx(o)] = pair_energy(b.with_reuse, o, child, parent);
-      without_reuse[idx(o)] = pair_energy(b.without_reuse, o, child, parent);
-      if (child >= 0) known_fills_[idx(o)] = b.with_reuse.child_fills;
+      e += pair_energy(c, o, child, parent);
     }
-    const auto total = [&](std::optional<Dim> innermost) {
-      double e = 0;
-      for (Operand o : kAllOperands) {
-        if (!present[idx(o)]) continue;
-        bool reuse = !innermost.has_value();
-        if (innermost) {
-          const Dim d = *innermost;
-          reuse = o == Operand::I ? !(d == Dim::N || d == Dim::C || d == Dim::G) : !relevant(o, d);
+    return e;
+  }
+
+  int parent_of(Operand o, int child) const {
+    int parent = child + 1;
+    while (!a_.levels[parent].keeps[idx(o)])
+      ++parent;
+    return parent;
+  }
+
+  // What bounding the orders of level child+1 needs about each pair whose child is `child`:
+  // its first-step words (pair_first_step_words) and the cap on first touches of O (the
+  // parent's residency-words: exact for the orders chosen above, or with context_free the
+  // most any orders allow).
+  struct Unions {
+    OperandArray<bool> present{};
+    OperandArray<int> parent{};
+    OperandArray<std::array<std::int64_t, 4>> first{};
+    OperandArray<std::int64_t> cap{};
+  };
+
+  Unions unions(int child, bool context_free, bool relaxed = false) const {
+    Unions u;
+    for (Operand o : kAllOperands) {
+      if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
+      const int parent = parent_of(o, child);
+      u.present[idx(o)] = true;
+      u.parent[idx(o)] = parent;
+      u.first[idx(o)] = pair_first_step_words(p_, spec(o, child, parent));
+      u.cap[idx(o)] = relaxed            ? std::numeric_limits<std::int64_t>::max() / 4
+                      : parent == L_ - 1 ? used_words_[idx(o)]
+                      : context_free     ? most_leaving(parent)
+                                         : leaving_[parent + 1][idx(o)];
+    }
+    return u;
+  }
+
+  // A lower bound on pairs_cost(child) for the current orders: exact for W and for O
+  // updates, a lower bound for I (window loops inside its innermost refreshing loop bring
+  // new rows too) and for O fills (at most `cap` takes find their word not yet valid).
+  // `fills` receives the bound on each operand's child fills.
+  double order_bound(int child, const Unions &u, OperandArray<std::int64_t> &fills) const {
+    double e = 0;
+    for (Operand o : kAllOperands) {
+      if (!u.present[idx(o)]) continue;
+      // Trips of the loops above the child, outermost first, up to the innermost loop that
+      // refreshes the whole tile (for the MAC units, every loop: each step is a new word).
+      std::int64_t refreshes = 1, running = 1;
+      for (int l = L_ - 1; l > child; --l)
+        for (Dim d : choice_[l].order) {
+          running *= choice_[l].temporal[idx(d)];
+          const bool whole =
+              o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
+          if (child < 0 || whole) refreshes = running;
         }
-        e += reuse ? with_reuse[idx(o)] : without_reuse[idx(o)];
+      const std::array<std::int64_t, 4> &w = u.first[idx(o)];
+      PairCounts c;
+      if (o != Operand::O) {
+        c.child_fills = w[0] * refreshes;
+        c.parent_reads = w[1] * refreshes;
+        c.fanout_words = w[0] * refreshes;
+      } else {
+        const std::int64_t valid = std::max<std::int64_t>(0, w[3] * refreshes - u.cap[idx(o)]);
+        c.child_fills = valid;
+        c.parent_updates = w[2] * refreshes;
+        c.parent_reads = valid + (w[2] - w[3]) * refreshes;
+        c.fanout_words = valid + w[0] * refreshes;
       }
-      return e;
-    };
-    if (!order_free || child < 0) return total(std::nullopt);
+      if (child < 0) c.child_fills = 0;
+      fills[idx(o)] = c.child_fills;
+      e += pair_energy(c, o, child, u.parent[idx(o)]);
+    }
+    return e;
+  }
+
+  // The least order_bound over the order classes of level child+1.
+  double least_order_bound(int child, const Unions &u) {
+    LevelChoice &c = choice_[child + 1];
+    std::uint32_t mask = 0;
+    for (Dim d : c.order)
+      mask |= 1u << idx(d);
     double least = kInf;
-    bool any = false;
-    for (Dim d : choice_[child + 1].order) {
-      least = std::min(least, total(d));
-      any = true;
+    OperandArray<std::int64_t> fills{}, least_fills{};
+    least_fills.fill(std::numeric_limits<std::int64_t>::max());
+    for (const std::vector<Dim> &order : orders(child + 1, mask)) {
+      c.order = order;
+      least = std::min(least, order_bound(child, u, fills));
+      for (Operand o : kAllOperands)
+        least_fills[idx(o)] = std::min(least_fills[idx(o)], fills[idx(o)]);
     }
-    return any ? least : total(std::nullopt);
+    known_fills_ = least_fills;
+    return least;
   }
 
   PairSpec spec(Operand o, int child, int parent) const {
@@ -635,24 +743,28 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
 
   // Work is split one level below the top: a subproblem is a top-level node with one of
   // its loop orders, and all threads share the nodes of each subproblem's expansion.
+  struct Below {
+    std::once_flag expanded;
+    std::unique_ptr<Searcher::Expansion> nodes; // bounds without the cost above
+  };
+  std::vector<Below> below(top.size());
   struct Sub {
     std::size_t node;
     const std::vector<Dim> *order;
     double cost, bound;
-    std::once_flag expanded;
-    std::unique_ptr<Searcher::Expansion> below;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> finished{false};
   };
+  const std::vector<double> inner = root.relaxed_inner_bounds(expansion);
   std::vector<std::unique_ptr<Sub>> subs;
   for (std::size_t i = 0; i < top.size(); ++i) {
     root.apply(L - 1, expansion, top[i]);
-    for (const Searcher::Priced &pr : root.price_orders(L - 1, 0.0)) {
+    for (const Searcher::Priced &pr : root.price_orders(L - 1, 0.0, true)) {
       auto sub = std::make_unique<Sub>();
       sub->node = i;
       sub->order = pr.order;
       sub->cost = pr.cost;
-      sub->bound = pr.bound;
+      sub->bound = std::max(pr.bound, pr.cost + inner[i]);
       subs.push_back(std::move(sub));
     }
   }
@@ -679,21 +791,22 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
         }
         continue;
       }
-      std::call_once(sub->expanded, [&] {
-        sub->below = std::make_unique<Searcher::Expansion>(s.expand(L - 2, sub->cost));
+      Below &b = below[sub->node];
+      std::call_once(b.expanded, [&] {
+        b.nodes = std::make_unique<Searcher::Expansion>(s.expand(L - 2, 0.0, true));
       });
-      const std::vector<Searcher::Node> &nodes = sub->below->nodes;
+      const std::vector<Searcher::Node> &nodes = b.nodes->nodes;
       for (;;) {
         const std::size_t i = sub->next.fetch_add(1);
         if (i >= nodes.size()) break;
-        if (cut(nodes[i].bound)) {
+        if (cut(sub->cost + nodes[i].bound)) {
           // Sorted by bound: the rest is cut too.
           const std::size_t rest = nodes.size() - i;
           sub->next.store(nodes.size());
           shared.pruned.fetch_add(static_cast<std::int64_t>(rest));
           break;
         }
-        s.search_node(L - 2, *sub->below, nodes[i], sub->cost);
+        s.search_node(L - 2, *b.nodes, nodes[i], sub->cost);
         if (shared.stopped.load()) return;
       }
       if (!shared.stopped.load() && !sub->finished.exchange(true)) done.fetch_add(1);

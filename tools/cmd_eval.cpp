@@ -1,0 +1,50 @@
+// tessel eval: the cost of one mapping.
+#include "cli.hpp"
+
+#include "cost_model/json_io.hpp"
+
+namespace tessel::cli {
+
+int run_eval(const Args &args) {
+  po::options_description options("Options");
+  options.add_options()("help,h", "print this help")(
+      "arch,a", po::value<std::string>(),
+      "architecture: a JSON file or a built-in name (default: eyeriss)")(
+      "problem,p", po::value<std::string>(),
+      "problem: a JSON file, a built-in name, or a built-in network's layer as NETWORK:LAYER "
+      "(default: alexnet_conv3)")(
+      "mapping,m", po::value<std::string>(),
+      "mapping: a JSON file or a built-in name (default: the built-in mapping for a built-in "
+      "architecture and problem)")("format,f", po::value<std::string>()->default_value("table"),
+                                   "output format: table or json")(
+      "out,o", po::value<std::string>(), "write the result to this file instead of stdout");
+  po::variables_map vm;
+  if (!parse_command_line("eval",
+                          "[--arch A] [--problem P] [--mapping M] [--format table|json] "
+                          "[--out FILE]",
+                          "Evaluates one mapping of a problem on an architecture: access counts "
+                          "per level and operand,\nenergy, cycles, utilization and capacity use.",
+                          options, args, vm))
+    return 0;
+  const Format format = parse_format(vm["format"].as<std::string>());
+  const Input<Architecture> arch = load_architecture_arg(option(vm, "arch"));
+  const Input<Problem> problem = load_problem_arg(option(vm, "problem"));
+  const Input<Mapping> mapping = load_mapping_arg(option(vm, "mapping"), problem, arch);
+
+  // Capacity errors name the mapping file: "m.json: levels[RF]: tiles need ...".
+  with_file(mapping.source, [&] { check_capacity(problem.value, arch.value, mapping.value, ""); });
+  const Evaluation e = evaluate(problem.value, arch.value, mapping.value);
+
+  std::string text;
+  if (format == Format::Json) {
+    Json j = to_json(e, problem.value, arch.value);
+    j["mapping"] = to_json(mapping.value, arch.value);
+    text = dump_json(j);
+  } else {
+    text = evaluation_table(problem.value, arch.value, e, mapping.source);
+  }
+  emit(text, option(vm, "out"));
+  return 0;
+}
+
+} // namespace tessel::cli
