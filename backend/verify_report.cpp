@@ -117,7 +117,8 @@ std::string verify_report(const Problem &p, const Architecture &a, const VerifyR
       << std::setprecision(2) << r.reference.gmacs << " GMAC/s (unscheduled g,n,k,c,p,q,r,s)\n";
   if (r.scheduled.seconds > 0)
     out << "  speedup:   " << std::setprecision(2) << r.reference.seconds / r.scheduled.seconds
-        << "x (best of " << std::max(options.timing_runs, 1) << " runs each)\n";
+        << "x (best of " << std::max(options.timing_runs, 1)
+        << (options.timing_runs > 1 ? " runs each)\n" : " run each)\n");
   out << "  compile:   " << std::setprecision(3) << r.compile_seconds << " s\n";
   if (r.counts) {
     const AccessCounts &c = *r.counts;

@@ -7,6 +7,7 @@
 #include "dsl/schedule.hpp"
 #include "schedules/networks.hpp"
 #include "support/random_cases.hpp"
+#include "support/run_cli.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -521,6 +522,72 @@ TEST_CASE("verify reports: text and JSON, counts beside the model", "[llvm]") {
   CHECK_THAT(bad, Catch::Contains("15 (model 16)"));
   CHECK_THAT(bad, Catch::Contains("1 field differs"));
   CHECK_THAT(bad, Catch::EndsWith("FAIL\n"));
+}
+
+namespace {
+
+// A small layer with tails, on RF / GB (4x4, multicast, no reduction) / DRAM, as JSON files.
+struct CliFiles {
+  test::TempDir dir;
+  std::string arch, problem, mapping;
+  CliFiles() {
+    arch = dir.write("arch.json", R"({"name": "small", "levels": [
+        {"name": "RF", "capacity_words": 512, "read_pj": 1, "write_pj": 1},
+        {"name": "GB", "read_pj": 6, "write_pj": 6,
+         "fanout": {"x": 4, "y": 4, "multicast": true, "reduction": false}},
+        {"name": "DRAM", "read_pj": 200, "write_pj": 200}]})")
+               .string();
+    problem = dir.write("problem.json", R"({"name": "odd", "K": 6, "C": 5, "P": 7, "Q": 6,
+        "R": 3, "S": 3, "stride": [2, 1]})")
+                  .string();
+    mapping = dir.write("mapping.json", R"({"levels": [
+        {"level": "DRAM", "temporal": [["K", 2], ["P", 2]]},
+        {"level": "GB", "temporal": [["C", 2]], "spatial": [["K", 3, "x"], ["C", 3, "y"]]},
+        {"level": "RF", "temporal": [["P", 4], ["Q", 6], ["R", 3], ["S", 3]]}]})")
+                  .string();
+  }
+  std::vector<std::string> args(std::vector<std::string> extra) const {
+    std::vector<std::string> a = {"--arch", arch, "--problem", problem, "--mapping", mapping};
+    a.insert(a.begin(), extra.begin(), extra.end());
+    return a;
+  }
+};
+
+} // namespace
+
+TEST_CASE("tessel verify: pass, counts beside the model, JSON, unrolling", "[llvm]") {
+  const CliFiles f;
+  const auto r = test::run_cli(f.args({"verify", "--counts", "--runs", "1"}), f.dir.path());
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("0 of 252 differ"));
+  CHECK_THAT(r.out, Catch::Contains("counts: equal to the analytical model"));
+  CHECK_THAT(r.out, Catch::EndsWith("PASS\n"));
+  const auto j = test::run_cli(
+      f.args({"verify", "--float", "--unroll", "6,7,8", "--runs", "0", "--format", "json"}),
+      f.dir.path());
+  INFO(j.out << j.err);
+  CHECK(j.exit_code == 0);
+  const auto parsed = nlohmann::json::parse(j.out);
+  CHECK(parsed["passed"] == true);
+  CHECK(parsed["type"] == "float");
+  CHECK(parsed["mismatches"] == 0);
+}
+
+TEST_CASE("tessel verify and lower --emit llvm: errors and the IR", "[llvm]") {
+  const CliFiles f;
+  const auto bad = test::run_cli(f.args({"verify", "--unroll", "3,x"}), f.dir.path());
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("--unroll: 'x' is not a loop position"));
+  const auto ir = test::run_cli(f.args({"lower", "--emit", "llvm", "--unroll", "8"}), f.dir.path());
+  INFO(ir.err);
+  CHECK(ir.exit_code == 0);
+  CHECK_THAT(ir.out, Catch::Contains("define void @tessel_scheduled(i32* noalias %I"));
+  const auto counted =
+      test::run_cli(f.args({"lower", "--emit", "llvm", "--instrumented"}), f.dir.path());
+  CHECK_THAT(counted.out, Catch::Contains("call void @tessel_rt_mac("));
+  const auto nest = test::run_cli(f.args({"lower", "--emit", "text"}), f.dir.path());
+  CHECK(nest.exit_code == 2);
 }
 
 namespace {

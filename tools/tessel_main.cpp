@@ -17,6 +17,8 @@ using tessel::cli::Command;
 constexpr Command kCommands[] = {
     {"eval", "cost of one mapping (energy, cycles, utilization, accesses)", tessel::cli::run_eval},
     {"lower", "print a mapping as a pseudo-C loop nest", tessel::cli::run_lower},
+    {"verify", "JIT-run a mapping with LLVM, compare with the reference, count accesses",
+     tessel::cli::run_verify},
 };
 
 void usage(std::ostream &out) {
