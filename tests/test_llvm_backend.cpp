@@ -1,5 +1,7 @@
 // The LLVM backend: scheduled nests verify bit-exactly against the reference, a wrong
 // kernel is caught, and the instrumented counts match hand-derived ones.
+#ifdef TESSEL_HAS_LLVM // the whole file: built only with the backend
+
 #include "backend/counting_runtime.hpp"
 #include "backend/llvm_backend.hpp"
 #include "cost_model/analytical_model.hpp"
@@ -892,3 +894,5 @@ TEST_CASE("timing: scheduled nests against the unscheduled reference", "[.][llvm
               << std::setprecision(1) << b.scheduled.gmacs / ref << "x |\n";
   }
 }
+
+#endif // TESSEL_HAS_LLVM
