@@ -647,8 +647,16 @@ private:
         hop += f.hop_pj;
       }
       const Level &k0 = a_.levels[k[0]];
-      e += w * (macs * hop * (o == Operand::O ? 1 : 1) +
-                macs / share * (o == Operand::O ? k0.write_pj : k0.read_pj));
+      e += w * (macs * hop + macs / share * (o == Operand::O ? k0.write_pj : k0.read_pj));
+      if (o == Operand::O && k[0] == level) {
+        // The MAC units' O reads: of the takes (at least MACs over all the fanouts below the
+        // keeper), only one per residency of a word in the keeper finds it not yet valid.
+        double all_fanouts = 1;
+        for (int l = 0; l <= k[0]; ++l)
+          all_fanouts *= static_cast<double>(a_.levels[l].fanout.size());
+        const double valid = macs / all_fanouts - static_cast<double>(most_leaving(k[0]));
+        if (valid > 0) e += w * valid * (k0.read_pj + hop);
+      }
       // Pairs between keepers at or below `level`: every word passes each of them; W and I
       // fills below a level are at least its own fills (each filled word is read at
       // least once, and a child receives what its parent reads).

@@ -15,6 +15,7 @@
 #include "cost_model/evaluation.hpp"
 #include "cost_model/mapping.hpp"
 #include "cost_model/problem.hpp"
+#include "schedules/networks.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -40,6 +41,8 @@ inline constexpr int kExitUserError = 2;
 // ---- subcommands (one file each: tools/cmd_<name>.cpp) -----------------------------------
 int run_eval(const Args &args);
 int run_lower(const Args &args);
+int run_explore(const Args &args);
+int run_bench(const Args &args);
 int run_verify(const Args &args); // tools/cmd_verify.cpp (LLVM backend)
 
 // --unroll LIST (tools/cmd_verify.cpp): loop positions in the mapping's nest, outermost = 0,
@@ -79,6 +82,9 @@ Input<Architecture> load_architecture_arg(const std::optional<std::string> &arg)
 // "<network>:<layer>" (e.g. "resnet50:res2a_branch2a", at the network's default batch); none
 // means the default ("alexnet_conv3").
 Input<Problem> load_problem_arg(const std::optional<std::string> &arg);
+// --network: a JSON file or a built-in network name, at `batch` (kDefaultBatch: the
+// network's own default); none means the default network ("alexnet", its conv layers).
+Input<Network> load_network_arg(const std::optional<std::string> &arg, std::int64_t batch);
 // --mapping: a JSON file or a built-in mapping name. None means the built-in mapping written
 // for this built-in architecture and problem, if there is one; otherwise it is an error.
 Input<Mapping> load_mapping_arg(const std::optional<std::string> &arg,

@@ -129,6 +129,17 @@ Input<Problem> load_problem_arg(const std::optional<std::string> &arg) {
   return {load_problem(name), name, false};
 }
 
+Input<Network> load_network_arg(const std::optional<std::string> &arg, std::int64_t batch) {
+  const std::string name = arg.value_or("alexnet");
+  const std::vector<std::string> names = builtin_network_names();
+  const bool builtin = std::find(names.begin(), names.end(), name) != names.end();
+  if (is_builtin_arg("--network", name, builtin, names, "network"))
+    return {builtin_network(name, batch), name, true};
+  if (batch != kDefaultBatch)
+    user_error("--batch", "applies to built-in networks; set the batch in the file '" + name + "'");
+  return {load_network(name), name, false};
+}
+
 Input<Mapping> load_mapping_arg(const std::optional<std::string> &arg,
                                 const Input<Problem> &problem, const Input<Architecture> &arch) {
   std::vector<std::string> names;

@@ -1,0 +1,131 @@
+// tessel explore from the command line: its mappings re-evaluate to the reported numbers,
+// network totals add up, and bad constraints fail with named errors.
+#include "cost_model/json_io.hpp"
+#include "support/run_cli.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tessel;
+using namespace tessel::test;
+
+namespace {
+
+// A small architecture and layer so that the search is exhaustive in well under a second.
+const char *kArch = R"({"name": "small", "mac_pj": 1.0, "levels": [
+  {"name": "RF", "capacity_words": 32, "read_pj": 1.0, "write_pj": 1.0},
+  {"name": "GB", "capacity_words": 2048, "read_pj": 6.0, "write_pj": 6.0,
+   "fanout": {"x": 4, "y": 4, "multicast": true, "reduction": true, "hop_pj": 2.0}},
+  {"name": "DRAM", "read_pj": 200.0, "write_pj": 200.0}]})";
+
+const char *kProblem = R"({"name": "tiny", "K": 8, "C": 4, "P": 5, "Q": 5, "R": 3, "S": 3})";
+
+} // namespace
+
+TEST_CASE("explore's mapping re-evaluates with tessel eval to the same numbers", "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("tiny.json", kProblem);
+  const CliResult r = run_cli({"explore", "--arch", "arch.json", "--problem", "tiny.json",
+                               "--format", "json", "--out", "best.json", "-q"},
+                              dir.path());
+  REQUIRE(r.exit_code == 0);
+  const Json best = parse_json(read_text(dir.path() / "best.json"), "best.json");
+  REQUIRE(best["layers"].size() == 1);
+  const Json &layer = best["layers"][0];
+  CHECK(layer["stats"]["optimal"].get<bool>());
+  CHECK(layer["stats"]["evaluated"].get<std::int64_t>() > 0);
+  CHECK(layer["schedule"].get<std::string>().find("Schedule") != std::string::npos);
+  dir.write("mapping.json", layer["mapping"].dump());
+  const CliResult e = run_cli({"eval", "--arch", "arch.json", "--problem", "tiny.json", "--mapping",
+                               "mapping.json", "--format", "json"},
+                              dir.path());
+  REQUIRE(e.exit_code == 0);
+  const Json eval = parse_json(e.out, "stdout");
+  CHECK(eval["energy_pj"] == layer["result"]["energy_pj"]);
+  CHECK(eval["cycles"] == layer["result"]["cycles"]);
+  CHECK(eval["levels"] == layer["result"]["levels"]);
+}
+
+TEST_CASE("explore of a network reports per-layer results and repeat-weighted totals",
+          "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("net.json", R"({"name": "two", "layers": [
+    {"name": "a", "K": 8, "C": 4, "P": 4, "Q": 4, "R": 3, "S": 3, "repeat": 3},
+    {"name": "b", "type": "gemm", "M": 4, "N": 8, "K": 16}]})");
+  const CliResult r = run_cli({"explore", "--arch", "arch.json", "--network", "net.json",
+                               "--format", "json", "-q", "--threads", "2"},
+                              dir.path());
+  REQUIRE(r.exit_code == 0);
+  const Json j = parse_json(r.out, "stdout");
+  REQUIRE(j["layers"].size() == 2);
+  double energy = 0;
+  std::int64_t macs = 0;
+  for (const Json &l : j["layers"]) {
+    const std::int64_t repeat = l["repeat"].get<std::int64_t>();
+    energy += l["result"]["energy_pj"].get<double>() * static_cast<double>(repeat);
+    macs += l["result"]["macs"].get<std::int64_t>() * repeat;
+  }
+  CHECK(j["layers"][0]["repeat"] == 3);
+  CHECK(j["totals"]["macs"].get<std::int64_t>() == macs);
+  CHECK(j["totals"]["energy_pj"].get<double>() == Approx(energy));
+  CHECK(j["totals"]["optimal"].get<bool>());
+}
+
+TEST_CASE("explore honours spatial constraints given on the command line", "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("tiny.json", kProblem);
+  const CliResult r =
+      run_cli({"explore", "--arch", "arch.json", "--problem", "tiny.json", "--spatial-x", "GB=K",
+               "--spatial-y", "GB=C", "--format", "json", "-q"},
+              dir.path());
+  REQUIRE(r.exit_code == 0);
+  const Json j = parse_json(r.out, "stdout");
+  for (const Json &level : j["layers"][0]["mapping"]["levels"])
+    if (level.contains("spatial"))
+      for (const Json &loop : level["spatial"]) {
+        const std::string dim = loop[0].get<std::string>(), axis = loop[2].get<std::string>();
+        CHECK(dim == (axis == "x" ? "K" : "C"));
+      }
+}
+
+TEST_CASE("explore rejects bad constraints and objectives with named errors", "[error]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("tiny.json", kProblem);
+  const auto fails = [&](std::vector<std::string> extra, const std::string &message) {
+    std::vector<std::string> args = {"explore",   "--arch", "arch.json", "--problem",
+                                     "tiny.json", "-q",     "--out",     "never.json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CliResult r = run_cli(args, dir.path());
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(message) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "never.json"));
+  };
+  fails({"--spatial-x", "XB=K"}, "--spatial-x: unknown level 'XB'");
+  fails({"--spatial-y", "GB=Z"}, "unknown dimension 'Z'");
+  fails({"--objective", "speed"}, "--objective: unknown objective 'speed'");
+  fails({"--min-utilization", "1.5"}, "min_utilization: must be between 0 and 1");
+  dir.write("c.json", R"({"spatial": {"GB": {"z": ["K"]}}})");
+  fails({"--constraints", "c.json"}, "c.json: spatial.GB.z: unknown axis");
+  dir.write("c2.json", R"({"temporal_factor": {"GB": {"K": 0}}})");
+  fails({"--constraints", "c2.json"}, "c2.json: temporal_factor.GB.K: must be a positive integer");
+  dir.write("c3.json", R"({"spatial": )");
+  fails({"--constraints", "c3.json"}, "c3.json");
+}
+
+TEST_CASE("explore with a budget reports a non-optimal best and a lower bound", "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("tiny.json", kProblem);
+  const CliResult r = run_cli({"explore", "--arch", "arch.json", "--problem", "tiny.json",
+                               "--max-evaluations", "1", "--format", "json", "-q"},
+                              dir.path());
+  REQUIRE(r.exit_code == 0);
+  const Json l = parse_json(r.out, "stdout")["layers"][0];
+  REQUIRE(l["found"].get<bool>());
+  CHECK_FALSE(l["stats"]["optimal"].get<bool>());
+  CHECK(l["stats"]["lower_bound"].get<double>() <= l["result"]["energy_pj"].get<double>());
+}

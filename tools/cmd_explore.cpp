@@ -1,0 +1,275 @@
+// tessel explore: the best mapping of each layer (explorer/search.hpp).
+#include "cli.hpp"
+
+#include "cost_model/json_io.hpp"
+#include "cost_model/loop_nest_text.hpp"
+#include "dsl/cpp_printer.hpp"
+#include "explorer/constraints_io.hpp"
+#include "explorer/search.hpp"
+#include "schedules/networks.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace tessel::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+std::vector<Objective> parse_objectives(const std::string &text) {
+  std::vector<Objective> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const auto o = parse_objective(item);
+    if (!o)
+      user_error("--objective", "unknown objective '" + item +
+                                    "' (use energy, cycles or edp, or a comma list of them "
+                                    "for a lexicographic order)");
+    out.push_back(*o);
+  }
+  if (out.empty()) user_error("--objective", "is empty");
+  return out;
+}
+
+Constraints constraints_from_options(const po::variables_map &vm, const Architecture &arch) {
+  Constraints c;
+  if (const auto file = option(vm, "constraints")) {
+    std::ifstream in(*file);
+    if (!in) user_error(*file, "cannot be read");
+    std::stringstream text;
+    text << in.rdbuf();
+    c = constraints_from_json(parse_json(text.str(), *file), arch, *file);
+  }
+  const auto each = [&](const char *name, auto &&apply) {
+    if (!vm.count(name)) return;
+    for (const std::string &v : vm[name].as<std::vector<std::string>>()) {
+      auto [level, dims] = parse_level_dims(v, std::string("--") + name);
+      if (arch.level_index(level) < 0)
+        user_error(std::string("--") + name,
+                   "unknown level '" + level + "' of architecture '" + arch.name + "'");
+      apply(level, dims);
+    }
+  };
+  each("spatial-x", [&](const std::string &l, const std::vector<Dim> &d) { c.spatial_x[l] = d; });
+  each("spatial-y", [&](const std::string &l, const std::vector<Dim> &d) { c.spatial_y[l] = d; });
+  each("loop-order", [&](const std::string &l, const std::vector<Dim> &d) { c.loop_order[l] = d; });
+  if (vm.count("min-utilization")) c.min_utilization = vm["min-utilization"].as<double>();
+  validate(c, arch, "constraints");
+  return c;
+}
+
+struct LayerOutcome {
+  Layer layer;
+  ExploreResult result;
+  bool explored = false;
+};
+
+Json layer_json(const LayerOutcome &l, const Architecture &arch) {
+  Json j;
+  j["name"] = l.layer.problem.name;
+  j["repeat"] = l.layer.repeat;
+  j["problem"] = to_json(l.layer.problem);
+  j["found"] = l.result.found;
+  j["explored"] = l.explored;
+  const ExploreStats &s = l.result.stats;
+  Json stats;
+  if (s.mapspace_size >= 0) stats["mapspace_size"] = s.mapspace_size;
+  stats["evaluated"] = s.evaluated;
+  stats["valid"] = s.valid;
+  stats["pruned"] = s.pruned;
+  stats["seconds"] = s.seconds;
+  stats["optimal"] = s.optimal && l.result.found;
+  stats["exhaustive"] = s.optimal;
+  if (l.result.found) stats["lower_bound"] = s.lower_bound;
+  j["stats"] = stats;
+  if (l.result.found) {
+    j["mapping"] = to_json(l.result.mapping, arch);
+    j["schedule"] = to_dsl_code(l.layer.problem, arch, l.result.mapping);
+    j["result"] = to_json(l.result.evaluation, l.layer.problem, arch);
+  }
+  return j;
+}
+
+std::string summary_table(const std::vector<LayerOutcome> &layers, std::int64_t macs, double energy,
+                          std::int64_t cycles) {
+  TextTable t({"layer", "repeat", "pJ/MAC", "energy pJ", "cycles", "util", "optimal", "evaluated",
+               "seconds"});
+  for (const LayerOutcome &l : layers) {
+    if (!l.result.found) {
+      t.add({l.layer.problem.name, format_int(l.layer.repeat), "-", "-", "-", "-",
+             l.explored ? "no mapping fits" : "not explored", "-", "-"});
+      continue;
+    }
+    const Evaluation &e = l.result.evaluation;
+    t.add({l.layer.problem.name, format_int(l.layer.repeat), format_fixed(e.pj_per_mac, 3),
+           format_fixed(e.energy_pj, 0), format_int(e.cycles), format_percent(e.utilization),
+           l.result.stats.optimal ? "yes" : "no (budget)", format_int(l.result.stats.evaluated),
+           format_fixed(l.result.stats.seconds, 2)});
+  }
+  t.rule();
+  t.add({"total", "", macs ? format_fixed(energy / static_cast<double>(macs), 3) : "-",
+         format_fixed(energy, 0), format_int(cycles), "", "", "", ""});
+  return t.str();
+}
+
+} // namespace
+
+int run_explore(const Args &args) {
+  po::options_description options("Options");
+  options.add_options()("help,h", "print this help")(
+      "arch,a", po::value<std::string>(),
+      "architecture: a JSON file or a built-in name (default: eyeriss)")(
+      "problem,p", po::value<std::string>(),
+      "one layer: a JSON file, a built-in name, or NETWORK:LAYER")(
+      "network,n", po::value<std::string>(),
+      "a network: a JSON file or a built-in name (default, without --problem: alexnet)")(
+      "batch", po::value<std::int64_t>(), "batch size for a built-in network")(
+      "objective", po::value<std::string>()->default_value("energy"),
+      "energy, cycles or edp; a comma list is a lexicographic order (e.g. energy,cycles)")(
+      "threads,j", po::value<int>()->default_value(0), "threads (0: all cores)")(
+      "budget", po::value<double>()->default_value(0),
+      "seconds per layer (0: none); a layer stopped by it reports its best mapping and the "
+      "gap to the lower bound")("max-evaluations", po::value<std::int64_t>()->default_value(0),
+                                "complete mappings to evaluate per layer (0: no limit)")(
+      "constraints", po::value<std::string>(), "constraints JSON file (docs/explorer.md)")(
+      "spatial-x", po::value<std::vector<std::string>>(),
+      "LEVEL=DIMS: the dimensions allowed on LEVEL's fanout x axis (e.g. GB=K); repeatable")(
+      "spatial-y", po::value<std::vector<std::string>>(),
+      "LEVEL=DIMS: the dimensions allowed on the y axis (e.g. GB=C); repeatable")(
+      "loop-order", po::value<std::vector<std::string>>(),
+      "LEVEL=DIMS: required relative order of LEVEL's loops, outermost first; repeatable")(
+      "min-utilization", po::value<double>(), "fraction of PEs the mapping must use (0-1)")(
+      "count-mapspace", "also count the mapspace (as costly as an unpruned search)")(
+      "quiet,q", "no progress on stderr")(
+      "format,f", po::value<std::string>()->default_value("table"), "output format: table or json")(
+      "out,o", po::value<std::string>(), "write the result to this file instead of stdout");
+  po::variables_map vm;
+  if (!parse_command_line(
+          "explore",
+          "[--arch A] [--problem P | --network N] [--objective O] [--threads T] [--budget S] "
+          "[constraints] [--format table|json] [--out FILE]",
+          "Finds the mapping of least cost for each layer: exhaustive-equivalent branch and "
+          "bound\nover loop blocking, loop order and spatial mapping (docs/explorer.md). "
+          "Ctrl-C stops\npromptly and still reports the best mappings found.",
+          options, args, vm))
+    return 0;
+  const Format format = parse_format(vm["format"].as<std::string>());
+  const Input<Architecture> arch = load_architecture_arg(option(vm, "arch"));
+  if (vm.count("problem") && vm.count("network"))
+    user_error("--problem", "give --problem or --network, not both");
+
+  Network network;
+  std::string source;
+  if (vm.count("problem")) {
+    const Input<Problem> problem = load_problem_arg(option(vm, "problem"));
+    network.name = problem.value.name;
+    network.layers.push_back({problem.value, 1});
+    source = problem.source;
+  } else {
+    const std::int64_t batch = vm.count("batch") ? vm["batch"].as<std::int64_t>() : kDefaultBatch;
+    const Input<Network> net = load_network_arg(option(vm, "network"), batch);
+    network = net.value;
+    source = net.source;
+  }
+  ExploreOptions opt;
+  opt.objectives = parse_objectives(vm["objective"].as<std::string>());
+  opt.threads = vm["threads"].as<int>();
+  if (opt.threads < 0) user_error("--threads", "must not be negative");
+  opt.time_budget_s = vm["budget"].as<double>();
+  if (opt.time_budget_s < 0) user_error("--budget", "must not be negative");
+  opt.eval_budget = vm["max-evaluations"].as<std::int64_t>();
+  if (opt.eval_budget < 0) user_error("--max-evaluations", "must not be negative");
+  opt.constraints = constraints_from_options(vm, arch.value);
+  opt.count_mapspace = vm.count("count-mapspace") > 0;
+  opt.progress = !vm.count("quiet");
+  opt.stop = &g_interrupted;
+  for (const Layer &l : network.layers)
+    validate(l.problem, "layer " + l.problem.name);
+
+  g_interrupted.store(false);
+  const auto previous = std::signal(SIGINT, on_sigint);
+  std::vector<LayerOutcome> outcomes;
+  for (const Layer &l : network.layers) {
+    LayerOutcome out{l, {}, false};
+    if (!g_interrupted.load()) {
+      if (opt.progress) std::cerr << "explore: layer " << l.problem.name << "\n";
+      out.result = explore(l.problem, arch.value, opt);
+      out.explored = true;
+    }
+    outcomes.push_back(std::move(out));
+  }
+  std::signal(SIGINT, previous);
+  const bool interrupted = g_interrupted.load();
+
+  std::int64_t macs = 0, cycles = 0;
+  double energy = 0;
+  bool all_optimal = true;
+  for (const LayerOutcome &o : outcomes) {
+    all_optimal = all_optimal && o.result.found && o.result.stats.optimal;
+    if (!o.result.found) continue;
+    macs += o.layer.problem.macs() * o.layer.repeat;
+    energy += o.result.evaluation.energy_pj * static_cast<double>(o.layer.repeat);
+    cycles += o.result.evaluation.cycles * o.layer.repeat;
+  }
+
+  std::string text;
+  if (format == Format::Json) {
+    Json j;
+    j["network"] = network.name;
+    j["source"] = source;
+    j["arch"] = arch.value.name;
+    Json objectives = Json::array();
+    for (Objective o : opt.objectives)
+      objectives.push_back(std::string(objective_name(o)));
+    j["objective"] = objectives;
+    j["constraints"] = to_json(opt.constraints);
+    j["interrupted"] = interrupted;
+    Json layers = Json::array();
+    for (const LayerOutcome &o : outcomes)
+      layers.push_back(layer_json(o, arch.value));
+    j["layers"] = layers;
+    j["totals"] = {{"macs", macs},
+                   {"energy_pj", energy},
+                   {"pj_per_mac", macs ? energy / static_cast<double>(macs) : 0.0},
+                   {"cycles", cycles},
+                   {"optimal", all_optimal}};
+    text = dump_json(j);
+  } else {
+    std::ostringstream s;
+    s << "Exploring " << network.name << " (" << source << ") on " << arch.value.name
+      << ", objective " << vm["objective"].as<std::string>() << "\n\n"
+      << summary_table(outcomes, macs, energy, cycles);
+    if (interrupted) s << "\nInterrupted: layers marked 'not explored' were skipped.\n";
+    for (const LayerOutcome &o : outcomes) {
+      if (!o.result.found) continue;
+      s << "\n== " << o.layer.problem.name << ": "
+        << (o.result.stats.optimal ? "optimal" : "best found") << ", "
+        << format_int(o.result.stats.evaluated) << " mappings evaluated, "
+        << format_int(o.result.stats.pruned) << " pruned, "
+        << format_fixed(o.result.stats.seconds, 2) << " s";
+      if (!o.result.stats.optimal && o.layer.problem.macs() > 0)
+        s << "; lower bound "
+          << format_fixed(o.result.stats.lower_bound / static_cast<double>(o.layer.problem.macs()),
+                          3)
+          << " pJ/MAC";
+      s << "\n\n"
+        << loop_nest_text(o.layer.problem, arch.value, o.result.mapping) << "\n"
+        << "As a schedule:\n"
+        << to_dsl_code(o.layer.problem, arch.value, o.result.mapping);
+      if (network.layers.size() == 1)
+        s << "\n" << evaluation_table(o.layer.problem, arch.value, o.result.evaluation, "explored");
+    }
+    text = s.str();
+  }
+  emit(text, option(vm, "out"));
+  return interrupted ? 130 : 0;
+}
+
+} // namespace tessel::cli
