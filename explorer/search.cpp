@@ -739,6 +739,9 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   validate(opt.constraints, a);
   const auto start = Clock::now();
   Shared shared;
+  // A seeded incumbent, loosened by more than rounding: the mapping that gave it (and any
+  // tie) is still found, and ties are broken as without it.
+  if (opt.upper_bound < kInf) shared.best_primary.store(opt.upper_bound * (1 + 4 * kSlack));
   Searcher root(p, a, opt, shared, start);
   const int L = a.num_levels();
   const Searcher::Expansion expansion = root.expand(L - 1, 0.0);
