@@ -262,7 +262,7 @@ public:
         }
         cache_.emplace(key, r);
       }
-      add_seed(pt.family, problem_key(p), cache_.at(key).mapping);
+      add_seed(pt.family, shape_key(p), cache_.at(key).mapping);
     }
   }
 
@@ -291,7 +291,7 @@ public:
         r.json["exploration"] = key;
         cache_.emplace(key, r);
       }
-      if (r.json["found"].get<bool>()) add_seed(pt.family, problem_key(p), r.mapping);
+      if (r.json["found"].get<bool>()) add_seed(pt.family, shape_key(p), r.mapping);
       Json lj;
       lj["name"] = layer.problem.name;
       lj["repeat"] = layer.repeat;
@@ -350,6 +350,14 @@ private:
     return stable_hash(j);
   }
 
+  // The loop nest without word widths (which matter to a mapping only through capacity).
+  static std::string shape_key(const Problem &p) {
+    Json j = to_json(p);
+    j.erase("name");
+    j.erase("bits");
+    return stable_hash(j);
+  }
+
   std::string exploration_key(const Problem &p, const SweepPoint &pt) const {
     Json a = to_json(pt.arch);
     a.erase("name");
@@ -391,20 +399,24 @@ private:
 
   // The cheapest earlier mapping of this layer in the point's family that fits the point.
   std::optional<std::pair<Mapping, Evaluation>> best_seed(const Problem &p, const SweepPoint &pt) {
-    const auto it = seeds_.find(pt.family + "/" + problem_key(p));
+    const auto it = seeds_.find(pt.family + "/" + shape_key(p));
     if (it == seeds_.end()) return std::nullopt;
     std::optional<std::pair<Mapping, Evaluation>> best;
     double best_value = 0;
     for (const Mapping &m : it->second) {
-      bool fits = true;
-      for (const LevelUsage &u : capacity_usage(p, pt.arch, m))
-        fits = fits && u.fits();
-      if (!fits) continue;
-      Evaluation e = evaluate(p, pt.arch, m);
-      const double v = objective_values(e, c_.explore_objectives)[0];
-      if (!best || v < best_value) {
-        best_value = v;
-        best = std::pair{m, std::move(e)};
+      try {
+        // Throws when the mapping does not fit this point (capacity, mesh).
+        Evaluation e = evaluate(p, pt.arch, m);
+        if (static_cast<double>(e.used_pes) <
+            pt.constraints.min_utilization * static_cast<double>(e.pes))
+          continue;
+        const double v = objective_values(e, c_.explore_objectives)[0];
+        if (!best || v < best_value) {
+          best_value = v;
+          best = std::pair{m, std::move(e)};
+        }
+      } catch (const UserError &) {
+        continue;
       }
     }
     return best;
@@ -464,7 +476,7 @@ private:
     return out;
   }
 
-  static constexpr std::size_t kMaxSeeds = 8;
+  static constexpr std::size_t kMaxSeeds = 16;
   const SweepConfig &c_;
   const SweepRunOptions &o_;
   std::map<std::string, LayerResult> cache_;

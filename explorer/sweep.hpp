@@ -34,9 +34,9 @@ struct SweepPoint {
   Constraints constraints;
   OperandArray<int> bits = {16, 16, 16};
   double area_um2 = 0; // on-chip area: levels but the outermost, times instances, plus MACs
-  // Points of one family differ only in capacities and energies: the same levels (names,
-  // keeps, fanouts), word widths and constraints. A mapping of one fits another of its family
-  // whenever its tiles fit the capacities (used to seed searches, explorer/sweep.cpp).
+  // Points of one family have the same level names and constraints, so a mapping of one is a
+  // mapping of another whenever its tiles fit the capacities, its spatial loops fit the mesh
+  // and it uses enough PEs (used to seed searches, explorer/sweep.cpp).
   std::string family;
 };
 

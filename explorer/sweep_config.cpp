@@ -599,17 +599,12 @@ SweepConfig sweep_config_from_json(const Json &j, const std::string &file,
                                     {"params", pt.params},
                                     {"architecture", arch_json},
                                     {"constraints", constraints_json}});
-              // The family: the architecture without capacities, energies and areas.
-              Json shape = Json::array();
+              // The family: what a mapping's validity depends on besides capacities, mesh
+              // sizes and word widths (which best_seed checks): level names and constraints.
+              Json names = Json::array();
               for (const Level &l : pt.arch.levels)
-                shape.push_back({l.name,
-                                 {l.keeps[0], l.keeps[1], l.keeps[2]},
-                                 {l.fanout.x, l.fanout.y, l.fanout.multicast, l.fanout.reduction},
-                                 l.double_buffered,
-                                 l.capacity_bytes.has_value()});
-              pt.family = stable_hash({{"shape", shape},
-                                       {"bits", bits_json(w.value)},
-                                       {"constraints", constraints_json}});
+                names.push_back(l.name);
+              pt.family = stable_hash({{"levels", names}, {"constraints", constraints_json}});
               c.points.push_back(std::move(pt));
             }
   return c;

@@ -448,3 +448,32 @@ TEST_CASE("tessel sweep: killed with SIGKILL while running, then resumed", "[cor
   CHECK(keys.size() == kPoints);
   CHECK(pareto_text(out) == pareto_text(ref));
 }
+
+TEST_CASE("explore seeded with an upper bound returns the unseeded mapping", "[correctness]") {
+  const Architecture a = architecture_from_json(parse_json(R"({"name": "small", "levels": [
+    {"name": "RF", "capacity_words": 16, "read_pj": 1},
+    {"name": "GB", "capacity_words": 256, "read_pj": 6,
+     "fanout": {"x": 4, "y": 2, "hop_pj": 2}},
+    {"name": "DRAM", "read_pj": 200}]})",
+                                                           "a"),
+                                                "a");
+  const Problem p = problem_from_json(
+      parse_json(R"({"name": "a", "K": 4, "C": 2, "P": 4, "Q": 2, "R": 3, "S": 1})", "p"), "p");
+  ExploreOptions opt;
+  opt.threads = 1;
+  const ExploreResult plain = explore(p, a, opt);
+  REQUIRE(plain.found);
+  REQUIRE(plain.stats.optimal);
+  for (const double factor : {1.0, 1.2, 3.0}) {
+    opt.upper_bound = plain.evaluation.energy_pj * factor;
+    const ExploreResult seeded = explore(p, a, opt);
+    REQUIRE(seeded.found);
+    CHECK(seeded.stats.optimal);
+    CHECK(to_json(seeded.mapping, a) == to_json(plain.mapping, a));
+    CHECK(seeded.stats.evaluated <= plain.stats.evaluated);
+  }
+  opt.upper_bound = plain.evaluation.energy_pj * 0.99;
+  const ExploreResult below = explore(p, a, opt);
+  CHECK(!below.found);
+  CHECK(below.stats.optimal);
+}
