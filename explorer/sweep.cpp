@@ -476,7 +476,7 @@ private:
     return out;
   }
 
-  static constexpr std::size_t kMaxSeeds = 16;
+  static constexpr std::size_t kMaxSeeds = 64;
   const SweepConfig &c_;
   const SweepRunOptions &o_;
   std::map<std::string, LayerResult> cache_;
