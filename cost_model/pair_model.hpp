@@ -48,14 +48,6 @@ struct PairSpec {
   int chain_size = 0;
 };
 
-// What a pair adds to the access counts.
-struct PairCounts {
-  std::int64_t child_fills = 0;    // words written into the child (0 for MAC units)
-  std::int64_t parent_reads = 0;   // reads at the parent (fills served, MAC reads, RMW)
-  std::int64_t parent_updates = 0; // O words written up into the parent
-  std::int64_t fanout_words = 0;   // words over each crossed fanout
-};
-
 // Builds the spec of the pair (o, child, parent) of a mapping.
 PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &m,
                         const std::vector<PlacedLoop> &nest, Operand o, int child, int parent);

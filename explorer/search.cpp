@@ -119,6 +119,27 @@ public:
   }
 
   DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
+  const DimArray<std::int64_t> &tile(int level) const { return tiles_[level + 1]; }
+
+  // The spatial choices on `level`'s fanout (just "none" without a fanout).
+  std::vector<SpatialChoice> spatial_options(int level) const {
+    const Level &lv = a_.levels[level];
+    if (lv.fanout.size() > 1)
+      return spatial_choices(tile(level), lv.fanout.x, lv.fanout.y,
+                             lookup(opt_.constraints.spatial_x, lv.name),
+                             lookup(opt_.constraints.spatial_y, lv.name));
+    SpatialChoice none;
+    none.factor.fill(1);
+    return {none};
+  }
+
+  // Whether `used` instances at `level` (spatial loops at and above it) can still reach the
+  // minimum utilization with every fanout below fully used.
+  bool may_meet_utilization(int level, std::int64_t used) const {
+    return opt_.constraints.min_utilization <= 0 ||
+           static_cast<double>(used * fanout_below_[level]) >=
+               opt_.constraints.min_utilization * static_cast<double>(a_.num_pes());
+  }
 
   // A node at `level` is one choice of (spatial loops, tile below) there; its loop orders
   // are priced only when the search reaches it. Nodes refer to the level's spatial choices.
@@ -150,24 +171,11 @@ public:
   // expansion below a top-level node serves all of its orders).
   Expansion expand(int level, double cost_above, bool context_free = false, bool relaxed = false) {
     Expansion x;
-    const Level &lv = a_.levels[level];
     const DimArray<std::int64_t> here = tile(level);
-    if (lv.fanout.size() > 1) {
-      x.spatials = spatial_choices(here, lv.fanout.x, lv.fanout.y,
-                                   lookup(opt_.constraints.spatial_x, lv.name),
-                                   lookup(opt_.constraints.spatial_y, lv.name));
-    } else {
-      SpatialChoice none;
-      none.factor.fill(1);
-      x.spatials.push_back(none);
-    }
+    x.spatials = spatial_options(level);
     for (int si = 0; si < static_cast<int>(x.spatials.size()); ++si) {
       const SpatialChoice &sp = x.spatials[si];
-      const std::int64_t used = used_from_above(level) * sp.used;
-      if (opt_.constraints.min_utilization > 0 &&
-          static_cast<double>(used * fanout_below_[level]) <
-              opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
-        continue;
+      if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
@@ -351,25 +359,11 @@ public:
       key[2 + idx(d)] = tile(level)[idx(d)];
     const auto it = count_memo_.find(key);
     if (it != count_memo_.end()) return it->second;
-    const Level &lv = a_.levels[level];
     const DimArray<std::int64_t> here = tile(level);
-    std::vector<SpatialChoice> spatials;
-    if (lv.fanout.size() > 1) {
-      spatials = spatial_choices(here, lv.fanout.x, lv.fanout.y,
-                                 lookup(opt_.constraints.spatial_x, lv.name),
-                                 lookup(opt_.constraints.spatial_y, lv.name));
-    } else {
-      SpatialChoice none;
-      none.factor.fill(1);
-      spatials.push_back(none);
-    }
     double total = 0;
-    for (const SpatialChoice &sp : spatials) {
+    for (const SpatialChoice &sp : spatial_options(level)) {
       const std::int64_t used = used_above * sp.used;
-      if (opt_.constraints.min_utilization > 0 &&
-          static_cast<double>(used * fanout_below_[level]) <
-              opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
-        continue;
+      if (!may_meet_utilization(level, used)) continue;
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
