@@ -449,3 +449,31 @@ TEST_CASE("docs/dataflows.md holds what tools/dataflow_table.sh generates", "[co
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("dataflows: every built-in network on every built-in architecture", "[slow]") {
+  // Every layer of the zoo (depthwise, grouped, GEMMs at batch 128 included) either maps,
+  // with a valid mapping that fits, or fails with the dataflow's own reason.
+  int mapped = 0, refused = 0;
+  for (const std::string &arch_name : builtin_architecture_names()) {
+    const Architecture a = builtin_architecture(arch_name);
+    for (const std::string &net_name : builtin_network_names())
+      for (const Layer &layer : builtin_network(net_name).layers)
+        for (const std::string &dataflow : dataflow_names()) {
+          const Problem &p = layer.problem;
+          INFO(dataflow << " on " << arch_name << ": " << net_name << " " << p.name);
+          try {
+            const Mapping m = dataflow_mapping(dataflow, p, a);
+            validate(m, p, a);
+            check_capacity(p, a, m);
+            CHECK(evaluate(p, a, m).counts.macs == p.macs());
+            check_structure(dataflow, p, a, m);
+            ++mapped;
+          } catch (const UserError &e) {
+            CHECK_THAT(e.what(), Catch::StartsWith("dataflow " + dataflow + ": cannot map layer '" +
+                                                   p.name + "'"));
+            ++refused;
+          }
+        }
+  }
+  WARN(mapped << " layer mappings, " << refused << " refused");
+}
