@@ -520,6 +520,9 @@ private:
     OperandArray<int> parent{};
     OperandArray<std::array<std::int64_t, 4>> first{};
     OperandArray<std::int64_t> cap{};
+    // Over the levels above child+1 (whose order is what varies): the product of all
+    // their trips, and of those up to the innermost loop refreshing each operand's tile.
+    OperandArray<std::int64_t> outer_all{}, outer_refresh{};
   };
 
   Unions unions(int child, bool context_free, bool relaxed = false) const {
@@ -530,6 +533,14 @@ private:
       u.present[idx(o)] = true;
       u.parent[idx(o)] = parent;
       u.first[idx(o)] = pair_first_step_words(p_, spec(o, child, parent));
+      std::int64_t all = 1, refresh = 1;
+      for (int l = L_ - 1; l > child + 1; --l)
+        for (Dim d : choice_[l].order) {
+          all *= choice_[l].temporal[idx(d)];
+          if (refreshes_tile(o, d)) refresh = all;
+        }
+      u.outer_all[idx(o)] = all;
+      u.outer_refresh[idx(o)] = refresh;
       u.cap[idx(o)] = relaxed            ? std::numeric_limits<std::int64_t>::max() / 4
                       : parent == L_ - 1 ? used_words_[idx(o)]
                       : context_free     ? most_leaving(parent)
@@ -548,14 +559,13 @@ private:
       if (!u.present[idx(o)]) continue;
       // Trips of the loops above the child, outermost first, up to the innermost loop that
       // refreshes the whole tile (for the MAC units, every loop: each step is a new word).
-      std::int64_t refreshes = 1, running = 1;
-      for (int l = L_ - 1; l > child; --l)
-        for (Dim d : choice_[l].order) {
-          running *= choice_[l].temporal[idx(d)];
-          const bool whole =
-              o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
-          if (child < 0 || whole) refreshes = running;
-        }
+      std::int64_t refreshes = u.outer_refresh[idx(o)], running = u.outer_all[idx(o)];
+      const LevelChoice &here = choice_[child + 1];
+      for (Dim d : here.order) {
+        running *= here.temporal[idx(d)];
+        if (child < 0 || refreshes_tile(o, d)) refreshes = running;
+      }
+      if (child < 0) refreshes = running;
       const std::array<std::int64_t, 4> &w = u.first[idx(o)];
       PairCounts c;
       if (o != Operand::O) {
@@ -576,8 +586,17 @@ private:
     return e;
   }
 
+  // Whether a loop of dimension d gives the operand a whole new tile at each carry.
+  static bool refreshes_tile(Operand o, Dim d) {
+    return o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
+  }
+
   // The least order_bound over the order classes of level child+1.
   double least_order_bound(int child, const Unions &u) {
+    if (child < 0) { // the MAC units' counts do not depend on the order
+      OperandArray<std::int64_t> fills{};
+      return order_bound(child, u, fills);
+    }
     LevelChoice &c = choice_[child + 1];
     std::uint32_t mask = 0;
     for (Dim d : c.order)
@@ -607,7 +626,8 @@ private:
       const DimArray<std::int64_t> &below = tiles_[l];
       const Fanout &f = a_.levels[l].fanout;
       for (Dim d : c.order)
-        s.temporal.push_back({d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l});
+        s.temporal.push_back(
+            {d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l, true, true});
       for (const Loop &x : c.spatial.loops) {
         // x loops sit outside y loops of the same dimension.
         std::int64_t stride = below[idx(x.dim)];

@@ -42,6 +42,12 @@ inline constexpr int kExitUserError = 2;
 int run_eval(const Args &args);
 int run_lower(const Args &args);
 int run_explore(const Args &args);
+int run_bench(const Args &args);
+int run_verify(const Args &args); // tools/cmd_verify.cpp (LLVM backend)
+
+// --unroll LIST (tools/cmd_verify.cpp): loop positions in the mapping's nest, outermost = 0,
+// comma-separated, as flags parallel to tessel::flatten(m).
+std::vector<bool> parse_unroll(const std::string &list, const Mapping &m);
 
 // ---- options ------------------------------------------------------------------------------
 

@@ -19,6 +19,9 @@ constexpr Command kCommands[] = {
     {"explore", "best mapping of each layer (branch and bound over the mapspace)",
      tessel::cli::run_explore},
     {"lower", "print a mapping as a pseudo-C loop nest", tessel::cli::run_lower},
+    {"verify", "JIT-run a mapping with LLVM, compare with the reference, count accesses",
+     tessel::cli::run_verify},
+    {"bench", "measure the cost model's and the explorer's speed", tessel::cli::run_bench},
 };
 
 void usage(std::ostream &out) {
