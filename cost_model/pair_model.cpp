@@ -388,6 +388,8 @@ std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSp
                                   crossed_mask(s, &PairLoopInfo::reduction),
                                   crossed_mask(s, nullptr)};
   for (int i = 0; i < 4; ++i) {
+    // W and I use no reduction groups, O no multicast groups.
+    if ((s.operand == Operand::O) == (i == 1)) continue;
     Query q;
     q.unite = masks[i];
     q.pin_temporal = ~0ull; // no carries: the first step alone
@@ -397,29 +399,10 @@ std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSp
 }
 
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m) {
-  AccessCounts c;
-  c.macs = p.macs();
-  c.levels.resize(a.num_levels());
-  c.fanouts.resize(a.num_levels());
   const std::vector<PlacedLoop> nest = flatten(m);
-  for (Operand o : kAllOperands) {
-    int child = -1;
-    for (int parent = 0; parent < a.num_levels(); ++parent) {
-      if (!keeps(a, m, parent, o)) continue;
-      const PairCounts pc = pair_counts(p, make_pair_spec(p, a, m, nest, o, child, parent));
-      OperandCounts &up = c.levels[parent].operands[idx(o)];
-      up.reads += pc.parent_reads;
-      up.updates += pc.parent_updates;
-      if (child >= 0) c.levels[child].operands[idx(o)].fills += pc.child_fills;
-      for (int l = child + 1; l <= parent; ++l)
-        c.fanouts[l].words[idx(o)] += pc.fanout_words;
-      child = parent;
-    }
-  }
-  for (LevelCounts &l : c.levels)
-    for (OperandCounts &x : l.operands)
-      x.writes = x.fills + x.updates;
-  return c;
+  return assemble_counts(p, a, m, [&](Operand o, int child, int parent, const std::vector<int> &) {
+    return pair_counts(p, make_pair_spec(p, a, m, nest, o, child, parent));
+  });
 }
 
 } // namespace tessel

@@ -59,6 +59,10 @@ bool parse_command_line(std::string_view command, std::string_view usage,
                         std::string_view description, const po::options_description &options,
                         const Args &args, po::variables_map &vm);
 
+// An options list with --help, --arch, --problem and --mapping, which eval, lower and
+// verify share; each adds its own options after them.
+po::options_description input_options();
+
 // The value of an optional string option.
 std::optional<std::string> option(const po::variables_map &vm, const std::string &name);
 
@@ -90,6 +94,16 @@ Input<Network> load_network_arg(const std::optional<std::string> &arg, std::int6
 // for this built-in architecture and problem, if there is one; otherwise it is an error.
 Input<Mapping> load_mapping_arg(const std::optional<std::string> &arg,
                                 const Input<Problem> &problem, const Input<Architecture> &arch);
+
+// --dataflow: the mapping a named dataflow (schedules/dataflows.hpp) gives the problem on the
+// architecture; `source` is "dataflow NAME". An unknown name is an error naming --dataflow
+// and listing the dataflows.
+Input<Mapping> dataflow_mapping_arg(const std::string &name, const Input<Problem> &problem,
+                                    const Input<Architecture> &arch);
+// The dataflows, one per line: name, published architecture, summary (for --list-dataflows).
+std::string dataflow_list();
+// The dataflows' names, comma-separated (for --help).
+std::string dataflow_names_text();
 
 // ---- output -------------------------------------------------------------------------------
 
