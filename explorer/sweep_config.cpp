@@ -4,6 +4,7 @@
 #include "cost_model/json_fields.hpp"
 #include "explorer/constraints_io.hpp"
 #include "schedules/builtin_architectures.hpp"
+#include "schedules/dataflows.hpp"
 #include "schedules/networks.hpp"
 
 #include <algorithm>
@@ -119,8 +120,9 @@ Json bits_json(const OperandArray<int> &b) { return {{"W", b[0]}, {"I", b[1]}, {
 
 struct Dataflow {
   std::string name;
-  Json constraints; // the object as written (validated per point)
-  std::string field;
+  Json constraints;   // the object as written (validated per point)
+  std::string field;  // where it is in the config
+  bool named = false; // a named dataflow (schedules/dataflows.hpp): constraints per point
 };
 
 // The base architecture and what the sweep varies in it.
@@ -409,16 +411,34 @@ SweepConfig sweep_config_from_json(const Json &j, const std::string &file,
   }
   std::vector<Dataflow> dataflows;
   if (auto f = space.get("dataflows")) {
-    f->non_empty_array("a non-empty array of {\"name\": .., \"constraints\": {..}}");
+    f->non_empty_array("a non-empty array of dataflow names or {\"name\": .., \"constraints\": "
+                       "{..}}");
     for (std::size_t i = 0; i < f->j.size(); ++i) {
       const Field d = f->at(i);
-      d.object({"name", "constraints"}, "an object {\"name\": .., \"constraints\": {..}}");
       Dataflow df;
-      df.name = d.required("name").non_empty_string();
+      if (d.j.is_string()) {
+        df.name = d.non_empty_string();
+        df.field = d.path;
+        if (df.name == "any") {
+          df.constraints = Json::object();
+        } else if (is_dataflow(df.name)) {
+          df.named = true;
+        } else {
+          const auto close = closest_name(df.name, dataflow_names());
+          d.fail("unknown dataflow '" + df.name + "'" +
+                 (close ? " (did you mean '" + *close + "'?)" : std::string()) +
+                 "; the named dataflows are " + list_text(dataflow_names()) +
+                 ", and \"any\" (unconstrained)");
+        }
+      } else {
+        d.object({"name", "constraints"},
+                 "a dataflow name or an object {\"name\": .., \"constraints\": {..}}");
+        df.name = d.required("name").non_empty_string();
+        df.constraints = d.has("constraints") ? d.at("constraints").j : Json::object();
+        df.field = d.has("constraints") ? d.at("constraints").path : d.path;
+      }
       for (const Dataflow &prev : dataflows)
-        if (prev.name == df.name) d.at("name").fail("dataflow '" + df.name + "' is listed twice");
-      df.constraints = d.has("constraints") ? d.at("constraints").j : Json::object();
-      df.field = d.has("constraints") ? d.at("constraints").path : d.path;
+        if (prev.name == df.name) d.fail("dataflow '" + df.name + "' is listed twice");
       dataflows.push_back(std::move(df));
     }
   } else {
@@ -462,7 +482,8 @@ SweepConfig sweep_config_from_json(const Json &j, const std::string &file,
   space_json["bits"] = list;
   list = Json::array();
   for (const Dataflow &d : dataflows)
-    list.push_back({{"name", d.name}, {"constraints", d.constraints}});
+    list.push_back(d.named ? Json{{"name", d.name}, {"named", true}}
+                           : Json{{"name", d.name}, {"constraints", d.constraints}});
   space_json["dataflows"] = list;
   Json objectives = Json::array();
   for (SweepObjective o : c.objectives)
@@ -582,7 +603,11 @@ SweepConfig sweep_config_from_json(const Json &j, const std::string &file,
                                            std::to_string(mesh.value.second)
                                      : "");
               validate(a, file + ": point " + std::to_string(pt.index) + " architecture");
-              pt.constraints = constraints_from_json(df.constraints, a, file + ": " + df.field);
+              if (df.named)
+                pt.constraints = json_fields::under(
+                    file, df.field, [&] { return dataflow_constraints(df.name, a); });
+              else
+                pt.constraints = constraints_from_json(df.constraints, a, file + ": " + df.field);
               pt.arch = std::move(a);
               pt.params = {{"rf_bytes", pt.arch.levels[rf_i].capacity_bytes
                                             ? Json(*pt.arch.levels[rf_i].capacity_bytes)

@@ -6,7 +6,9 @@
 // fast.
 #include "cost_model/energy_table.hpp"
 #include "cost_model/json_io.hpp"
+#include "explorer/constraints_io.hpp"
 #include "explorer/sweep.hpp"
+#include "schedules/dataflows.hpp"
 #include "support/run_cli.hpp"
 
 #include <catch2/catch.hpp>
@@ -87,6 +89,8 @@ SweepSummary run(const fs::path &config, const fs::path &out, int threads = 1) {
   o.out_dir = out.string();
   o.threads = threads;
   o.progress = false;
+  std::ostringstream log; // warnings about dropped lines
+  o.log = &log;
   return run_sweep(c, o);
 }
 
@@ -398,6 +402,9 @@ TEST_CASE("tessel sweep: bad configs fail with exit 2 naming the file and field"
   fails(with("/space/dataflows/1/constraints/spatial/GX", Json::object()),
         "bad.json: space.dataflows[1].constraints");
   fails(with("/energy_table", "missing.json"), "bad.json: energy_table: not a built-in");
+  fails(with("/space/dataflows/0", "row_stationry"),
+        "bad.json: space.dataflows[0]: unknown dataflow 'row_stationry' (did you mean "
+        "'row_stationary'?)");
   fails(with("/explore/budget_s", -1), "bad.json: explore.budget_s: must be a non-negative");
   fails("{\"name\": ", "bad.json: malformed JSON");
   const CliResult r = run_cli({"sweep", "--config", "nope.json", "--out", "out"}, dir.path());
@@ -447,6 +454,51 @@ TEST_CASE("tessel sweep: killed with SIGKILL while running, then resumed", "[cor
     keys.insert(l["key"].get<std::string>());
   CHECK(keys.size() == kPoints);
   CHECK(pareto_text(out) == pareto_text(ref));
+}
+
+TEST_CASE("sweep config: named dataflows, point order, generated architectures", "[correctness]") {
+  TempDir dir;
+  dir.write("tech.json", kTable);
+  Json j = parse_json(config_text(), "x");
+  j["space"]["dataflows"] = Json::array({"weight_stationary", "any"});
+  j["space"]["pe_buffer_bytes"] = Json::array({0, 32});
+  j["space"]["bits"] = Json::array({16, Json{{"W", 8}, {"I", 8}, {"O", 32}}});
+  const SweepConfig c = sweep_config_from_json(j, "s.json", dir.path().string());
+  REQUIRE(c.points.size() == 2 * 2 * 2 * 2 * 2 * 2);
+  // Register files innermost, dataflows outermost.
+  CHECK(c.points[0].params["rf_bytes"] == 8);
+  CHECK(c.points[1].params["rf_bytes"] == 32);
+  CHECK(c.points[2].params["gb_bytes"] == 2048);
+  CHECK(c.points[4].params["pe_buffer_bytes"] == 32);
+  CHECK(c.points[8].params["mesh"] == Json::array({4, 2}));
+  CHECK(c.points[16].params["bits"]["O"] == 32);
+  CHECK(c.points[32].dataflow == "any");
+  const SweepPoint &ws = c.points[0];
+  CHECK(to_json(ws.constraints) == to_json(dataflow_constraints("weight_stationary", ws.arch)));
+  CHECK(to_json(c.points[32].constraints) == Json::object());
+  // Point 4: RF 8 B, a 32 B per-PE buffer, GB 512 B on 2x2 PEs, priced by the table.
+  const Architecture &a = c.points[4].arch;
+  REQUIRE(a.num_levels() == 4);
+  CHECK(a.levels[1].name == "PEBuf");
+  CHECK(a.levels[0].capacity_bytes == 8);
+  CHECK(a.levels[1].capacity_bytes == 32);
+  CHECK(a.levels[2].capacity_bytes == 512);
+  CHECK(a.levels[0].read_pj == Approx(0.02));
+  CHECK(a.levels[1].read_pj == Approx(0.08)); // rf class, linear between 8 B and 64 B
+  CHECK(a.levels[2].read_pj == Approx(2.0 * std::pow(4.0, 1.0 / 4.0))); // 512 B: 2 x 4^(1/4)
+  CHECK(a.levels[3].read_pj == 100);
+  CHECK(a.levels[2].fanout.x == 2);
+  CHECK(a.levels[2].fanout.hop_pj == 0.05);
+  CHECK(a.mac_pj == Approx(0.1));
+  CHECK(c.points[16].arch.mac_pj == Approx(0.1 / 4)); // 8-bit W and I
+  // Area: 4 PEs x (8 + 32) B + 512 B, at 1 per bit (the placeholder).
+  CHECK(c.points[4].area_um2 == Approx((4 * (8 + 32) + 512) * 8));
+  // Keys are distinct and stable.
+  std::set<std::string> keys;
+  for (const SweepPoint &p : c.points)
+    keys.insert(p.key);
+  CHECK(keys.size() == c.points.size());
+  CHECK(sweep_config_from_json(j, "s.json", dir.path().string()).points[5].key == c.points[5].key);
 }
 
 TEST_CASE("explore seeded with an upper bound returns the unseeded mapping", "[correctness]") {
