@@ -5,6 +5,7 @@
 
 #include "cost_model/evaluation.hpp"
 #include "explorer/constraints_io.hpp"
+#include "schedules/dataflows.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -376,34 +377,63 @@ private:
     if (!c_.seed) return;
     std::vector<Mapping> &list = seeds_[family + "/" + problem];
     for (const Mapping &s : list)
-      if (s.levels.size() == m.levels.size() && same(s, m)) return;
+      if (s == m) return;
     list.push_back(m);
     if (list.size() > kMaxSeeds) list.erase(list.begin());
   }
 
-  static bool same(const Mapping &a, const Mapping &b) {
-    for (std::size_t l = 0; l < a.levels.size(); ++l) {
-      const auto &x = a.levels[l], &y = b.levels[l];
-      if (x.temporal.size() != y.temporal.size() || x.spatial.size() != y.spatial.size())
-        return false;
-      for (std::size_t i = 0; i < x.temporal.size(); ++i)
-        if (x.temporal[i].dim != y.temporal[i].dim || x.temporal[i].trip != y.temporal[i].trip)
-          return false;
-      for (std::size_t i = 0; i < x.spatial.size(); ++i)
-        if (x.spatial[i].dim != y.spatial[i].dim || x.spatial[i].trip != y.spatial[i].trip ||
-            x.spatial[i].kind != y.spatial[i].kind)
-          return false;
+  // A named dataflow's own schedule (schedules/dataflows.hpp) for the layer, when it lies in
+  // the explorer's mapspace for the point: perfect factors, no bypass beyond the
+  // architecture's keeps, at most one temporal loop per dimension and level and one spatial
+  // loop per dimension and axis, spatial dimensions the constraints allow.
+  static std::optional<Mapping> template_seed(const Problem &p, const SweepPoint &pt) {
+    if (!pt.named_dataflow) return std::nullopt;
+    if (!pt.constraints.loop_order.empty() || !pt.constraints.temporal_factor.empty())
+      return std::nullopt;
+    Mapping m;
+    try {
+      m = dataflow_mapping(pt.dataflow, p, pt.arch);
+    } catch (const UserError &) {
+      return std::nullopt;
     }
-    return true;
+    if (!is_perfect(m, p)) return std::nullopt;
+    for (int l = 0; l < m.num_levels(); ++l) {
+      const Level &lv = pt.arch.levels[l];
+      for (Operand o : kAllOperands)
+        if (m.bypasses(l, o) && lv.keeps[idx(o)]) return std::nullopt;
+      DimArray<int> temporal{}, x{}, y{};
+      for (const Loop &t : m.levels[l].temporal)
+        if (t.trip > 1 && ++temporal[idx(t.dim)] > 1) return std::nullopt;
+      const auto allowed = [&](const std::map<std::string, std::vector<Dim>> &c, Dim d) {
+        const auto it = c.find(lv.name);
+        return it == c.end() ||
+               std::find(it->second.begin(), it->second.end(), d) != it->second.end();
+      };
+      for (const Loop &s : m.levels[l].spatial) {
+        const bool on_x = s.kind == LoopKind::SpatialX;
+        if (++(on_x ? x : y)[idx(s.dim)] > 1) return std::nullopt;
+        if (!allowed(on_x ? pt.constraints.spatial_x : pt.constraints.spatial_y, s.dim))
+          return std::nullopt;
+      }
+    }
+    m.bypass.clear(); // it bypasses only what the architecture does not keep
+    return m;
   }
 
-  // The cheapest earlier mapping of this layer in the point's family that fits the point.
-  std::optional<std::pair<Mapping, Evaluation>> best_seed(const Problem &p, const SweepPoint &pt) {
-    const auto it = seeds_.find(pt.family + "/" + shape_key(p));
-    if (it == seeds_.end()) return std::nullopt;
+  // The cheapest of the earlier mappings of this layer in the point's family and the named
+  // dataflow's template that fits the point.
+  std::optional<std::pair<Mapping, Evaluation>> best_seed(const Problem &p, const SweepPoint &pt,
+                                                          SweepSummary &summary) {
+    std::vector<Mapping> candidates;
+    if (const auto it = seeds_.find(pt.family + "/" + shape_key(p)); it != seeds_.end())
+      candidates = it->second;
+    if (auto t = template_seed(p, pt)) {
+      candidates.push_back(std::move(*t));
+      ++summary.templates;
+    }
     std::optional<std::pair<Mapping, Evaluation>> best;
     double best_value = 0;
-    for (const Mapping &m : it->second) {
+    for (const Mapping &m : candidates) {
       try {
         // Throws when the mapping does not fit this point (capacity, mesh).
         Evaluation e = evaluate(p, pt.arch, m);
@@ -431,7 +461,7 @@ private:
     opt.eval_budget = c_.max_evaluations;
     opt.stop = o_.stop;
     std::optional<std::pair<Mapping, Evaluation>> seed;
-    if (c_.seed) seed = best_seed(p, pt);
+    if (c_.seed) seed = best_seed(p, pt, summary);
     if (seed) {
       opt.upper_bound = objective_values(seed->second, c_.explore_objectives)[0];
       ++summary.seeded;

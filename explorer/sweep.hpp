@@ -30,7 +30,8 @@ struct SweepPoint {
   std::string key;      // stable hash of the config, the parameters, architecture, constraints
   Json params;          // the varied parameters, e.g. {"rf_bytes": 32, "mesh": [16, 16], ...}
   std::string dataflow; // the dataflow's name ("any": unconstrained)
-  Architecture arch;    // energies and areas from the table
+  bool named_dataflow = false; // a dataflow of schedules/dataflows.hpp: its template seeds
+  Architecture arch;           // energies and areas from the table
   Constraints constraints;
   OperandArray<int> bits = {16, 16, 16};
   double area_um2 = 0; // on-chip area: levels but the outermost, times instances, plus MACs
@@ -96,7 +97,8 @@ struct SweepSummary {
   int dropped_lines = 0;       // partial or invalid lines removed from points.jsonl
   std::int64_t searches = 0;   // tessel::explore calls
   std::int64_t cache_hits = 0; // layers answered from an identical earlier search
-  std::int64_t seeded = 0;     // searches started with an incumbent from the point's family
+  std::int64_t seeded = 0;     // searches started with an incumbent (earlier points, template)
+  std::int64_t templates = 0;  // of those, searches where the named dataflow's template fit
   bool interrupted = false;
   double seconds = 0;
 };

@@ -522,6 +522,7 @@ SweepConfig sweep_config_from_json(const Json &j, const std::string &file,
               SweepPoint pt;
               pt.index = static_cast<int>(c.points.size());
               pt.dataflow = df.name;
+              pt.named_dataflow = df.named;
               pt.bits = w.value;
               Architecture a = ba;
               // Roles, by position in `a` after the PE buffer is added or removed.

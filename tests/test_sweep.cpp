@@ -67,8 +67,8 @@ std::string config_text(const std::string &rf = "[8, 32]") {
   "explore": {"budget_s": 0},
   "space": {"rf_bytes": )" +
          rf + R"(, "gb_bytes": [512, 2048], "mesh": [[2, 2], [4, 2]],
-    "dataflows": [{"name": "any"},
-                  {"name": "ws", "constraints": {"spatial": {"GB": {"x": ["K"], "y": ["C"]}}}}]}})";
+    "dataflows": ["weight_stationary",
+                  {"name": "kq", "constraints": {"spatial": {"GB": {"x": ["K"], "y": ["Q"]}}}}]}})";
 }
 
 std::vector<Json> read_lines(const fs::path &file) {
@@ -400,7 +400,7 @@ TEST_CASE("tessel sweep: bad configs fail with exit 2 naming the file and field"
   fails(with("/layers", Json::array({"a", "c"})), "bad.json: layers[1]: no layer 'c'");
   fails(with("/network/layers/0/K", 0), "bad.json: network.layers[0].K");
   fails(with("/space/dataflows/1/constraints/spatial/GX", Json::object()),
-        "bad.json: space.dataflows[1].constraints");
+        "bad.json: space.dataflows[1].constraints: spatial.GX: unknown level 'GX'");
   fails(with("/energy_table", "missing.json"), "bad.json: energy_table: not a built-in");
   fails(with("/space/dataflows/0", "row_stationry"),
         "bad.json: space.dataflows[0]: unknown dataflow 'row_stationry' (did you mean "

@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -19,14 +18,7 @@ std::atomic<bool> g_stop{false};
 extern "C" void on_stop_signal(int) { g_stop.store(true); }
 
 std::string front_table(const SweepConfig &c, const std::string &pareto_path) {
-  const Json j = parse_json(
-      [&] {
-        std::ifstream in(pareto_path);
-        std::ostringstream s;
-        s << in.rdbuf();
-        return s.str();
-      }(),
-      pareto_path);
+  const Json j = read_json_file(pareto_path);
   TextTable t({"#", "rf B", "pe buf B", "gb B", "mesh", "bits W/I/O", "dataflow", "pJ/MAC",
                "energy pJ", "cycles", "area", "optimal"});
   for (const Json &p : j["front"]) {
@@ -115,7 +107,8 @@ int run_sweep(const Args &args) {
        << s.computed << " computed now";
   if (s.infeasible) text << ", " << s.infeasible << " infeasible";
   text << ") in " << format_fixed(s.seconds, 1) << " s; " << s.searches << " searches (" << s.seeded
-       << " seeded), " << s.cache_hits << " layers reused from identical searches\n";
+       << " seeded; the dataflow's template fitted in " << s.templates << "), " << s.cache_hits
+       << " layers reused from identical searches\n";
   if (s.dropped_lines)
     text << "Dropped " << s.dropped_lines << " incomplete or invalid line(s) of points.jsonl\n";
   if (s.interrupted)
