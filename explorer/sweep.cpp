@@ -263,7 +263,7 @@ public:
         }
         cache_.emplace(key, r);
       }
-      add_seed(pt.family, shape_key(p), cache_.at(key).mapping);
+      add_seed(pt, shape_key(p), cache_.at(key).mapping);
     }
   }
 
@@ -292,7 +292,7 @@ public:
         r.json["exploration"] = key;
         cache_.emplace(key, r);
       }
-      if (r.json["found"].get<bool>()) add_seed(pt.family, shape_key(p), r.mapping);
+      if (r.json["found"].get<bool>()) add_seed(pt, shape_key(p), r.mapping);
       Json lj;
       lj["name"] = layer.problem.name;
       lj["repeat"] = layer.repeat;
@@ -373,37 +373,46 @@ private:
                         {"max_evaluations", c_.max_evaluations}});
   }
 
-  void add_seed(const std::string &family, const std::string &problem, const Mapping &m) {
+  // A mapping found at a point, for seeding later searches; `constraints` identifies the
+  // point's constraints (stable_hash of their JSON).
+  struct Seed {
+    Mapping mapping;
+    std::string constraints;
+  };
+
+  static std::string constraints_key(const SweepPoint &pt) {
+    return stable_hash(to_json(pt.constraints));
+  }
+
+  void add_seed(const SweepPoint &pt, const std::string &problem, const Mapping &m) {
     if (!c_.seed) return;
-    std::vector<Mapping> &list = seeds_[family + "/" + problem];
-    for (const Mapping &s : list)
-      if (s == m) return;
-    list.push_back(m);
+    std::vector<Seed> &list = seeds_[pt.family + "/" + problem];
+    const std::string ck = constraints_key(pt);
+    for (const Seed &s : list)
+      if (s.mapping == m && s.constraints == ck) return;
+    list.push_back({m, ck});
     if (list.size() > kMaxSeeds) list.erase(list.begin());
   }
 
-  // A named dataflow's own schedule (schedules/dataflows.hpp) for the layer, when it lies in
-  // the explorer's mapspace for the point: perfect factors, no bypass beyond the
-  // architecture's keeps, at most one temporal loop per dimension and level and one spatial
-  // loop per dimension and axis, spatial dimensions the constraints allow.
-  static std::optional<Mapping> template_seed(const Problem &p, const SweepPoint &pt) {
-    if (!pt.named_dataflow) return std::nullopt;
-    if (!pt.constraints.loop_order.empty() || !pt.constraints.temporal_factor.empty())
-      return std::nullopt;
-    Mapping m;
-    try {
-      m = dataflow_mapping(pt.dataflow, p, pt.arch);
-    } catch (const UserError &) {
-      return std::nullopt;
-    }
-    if (!is_perfect(m, p)) return std::nullopt;
+  // Whether a mapping of the point's levels lies in the explorer's mapspace for the point
+  // (capacity, mesh and PE use are checked by best_seed): perfect factors, no bypass beyond
+  // the architecture's keeps, at most one temporal loop per dimension and level and one
+  // spatial loop per dimension and axis, spatial dimensions the constraints allow. Loop
+  // order and temporal factor constraints are not checked: a point that has some takes
+  // seeds only from points with the same constraints (`origin`).
+  static bool in_mapspace(const Mapping &m, const Problem &p, const SweepPoint &pt,
+                          const std::string &origin) {
+    if ((!pt.constraints.loop_order.empty() || !pt.constraints.temporal_factor.empty()) &&
+        origin != constraints_key(pt))
+      return false;
+    if (m.num_levels() != pt.arch.num_levels() || !is_perfect(m, p)) return false;
     for (int l = 0; l < m.num_levels(); ++l) {
       const Level &lv = pt.arch.levels[l];
       for (Operand o : kAllOperands)
-        if (m.bypasses(l, o) && lv.keeps[idx(o)]) return std::nullopt;
+        if (m.bypasses(l, o) && lv.keeps[idx(o)]) return false;
       DimArray<int> temporal{}, x{}, y{};
       for (const Loop &t : m.levels[l].temporal)
-        if (t.trip > 1 && ++temporal[idx(t.dim)] > 1) return std::nullopt;
+        if (t.trip > 1 && ++temporal[idx(t.dim)] > 1) return false;
       const auto allowed = [&](const std::map<std::string, std::vector<Dim>> &c, Dim d) {
         const auto it = c.find(lv.name);
         return it == c.end() ||
@@ -411,22 +420,38 @@ private:
       };
       for (const Loop &s : m.levels[l].spatial) {
         const bool on_x = s.kind == LoopKind::SpatialX;
-        if (++(on_x ? x : y)[idx(s.dim)] > 1) return std::nullopt;
+        if (++(on_x ? x : y)[idx(s.dim)] > 1) return false;
         if (!allowed(on_x ? pt.constraints.spatial_x : pt.constraints.spatial_y, s.dim))
-          return std::nullopt;
+          return false;
       }
     }
+    return true;
+  }
+
+  // A named dataflow's own schedule (schedules/dataflows.hpp) for the layer, when it lies in
+  // the explorer's mapspace for the point.
+  static std::optional<Mapping> template_seed(const Problem &p, const SweepPoint &pt) {
+    if (!pt.named_dataflow) return std::nullopt;
+    Mapping m;
+    try {
+      m = dataflow_mapping(pt.dataflow, p, pt.arch);
+    } catch (const UserError &) {
+      return std::nullopt;
+    }
+    if (!in_mapspace(m, p, pt, "template")) return std::nullopt;
     m.bypass.clear(); // it bypasses only what the architecture does not keep
     return m;
   }
 
-  // The cheapest of the earlier mappings of this layer in the point's family and the named
-  // dataflow's template that fits the point.
+  // The cheapest mapping of this layer that lies in the point's mapspace and fits it: from
+  // the earlier points with the same levels (any constraints the point's allow), and the
+  // named dataflow's template.
   std::optional<std::pair<Mapping, Evaluation>> best_seed(const Problem &p, const SweepPoint &pt,
                                                           SweepSummary &summary) {
     std::vector<Mapping> candidates;
     if (const auto it = seeds_.find(pt.family + "/" + shape_key(p)); it != seeds_.end())
-      candidates = it->second;
+      for (const Seed &s : it->second)
+        if (in_mapspace(s.mapping, p, pt, s.constraints)) candidates.push_back(s.mapping);
     if (auto t = template_seed(p, pt)) {
       candidates.push_back(std::move(*t));
       ++summary.templates;
@@ -510,7 +535,7 @@ private:
   const SweepConfig &c_;
   const SweepRunOptions &o_;
   std::map<std::string, LayerResult> cache_;
-  std::map<std::string, std::vector<Mapping>> seeds_;
+  std::map<std::string, std::vector<Seed>> seeds_;
 };
 
 // ---- points.jsonl -----------------------------------------------------------------------

@@ -35,9 +35,9 @@ struct SweepPoint {
   Constraints constraints;
   OperandArray<int> bits = {16, 16, 16};
   double area_um2 = 0; // on-chip area: levels but the outermost, times instances, plus MACs
-  // Points of one family have the same level names and constraints, so a mapping of one is a
-  // mapping of another whenever its tiles fit the capacities, its spatial loops fit the mesh
-  // and it uses enough PEs (used to seed searches, explorer/sweep.cpp).
+  // Points of one family have the same level names, so a mapping of one is a mapping of
+  // another whenever its tiles fit the capacities, its spatial loops fit the mesh and the
+  // constraints, and it uses enough PEs (used to seed searches, explorer/sweep.cpp).
   std::string family;
 };
 
@@ -51,7 +51,7 @@ struct SweepConfig {
   std::vector<Objective> explore_objectives = {Objective::Energy}; // per layer
   double budget_s = 0;                                             // per layer; 0: none
   std::int64_t max_evaluations = 0;                                // per layer; 0: none
-  bool seed = true; // seed each search with mappings of earlier points of its family
+  bool seed = true; // seed each search with earlier mappings and dataflow templates
   Json resolved;    // everything the results depend on, written to DIR/config.json
   std::string hash; // stable_hash(resolved)
   std::vector<SweepPoint> points;
