@@ -5,8 +5,10 @@
 #include "backend/counting_runtime.hpp"
 #include "backend/llvm_backend.hpp"
 #include "cost_model/analytical_model.hpp"
+#include "cost_model/json_io.hpp"
 #include "dsl/layer.hpp"
 #include "dsl/schedule.hpp"
+#include "schedules/builtin_architectures.hpp"
 #include "schedules/networks.hpp"
 #include "support/random_cases.hpp"
 #include "support/run_cli.hpp"
@@ -858,6 +860,41 @@ TEST_CASE("dataflows on AlexNet and ResNet-50 layers: instrumented counts equal 
       REQUIRE(r.counts);
       CHECK(*r.counts == analytical_counts(p, a, m));
     }
+}
+
+// Full-size layers (no scaling): the best mappings `tessel explore --budget 20 -j 1` found
+// for AlexNet's conv layers on the built-in Eyeriss-like architecture verify bit-exactly,
+// and the counts of the instrumented run (up to 224M MACs) equal the analytical model's.
+// About two minutes.
+TEST_CASE("explored mappings of full-size AlexNet layers verify and count like the model",
+          "[slow][llvm-slow]") {
+  const Architecture a = builtin_architecture("eyeriss");
+  const std::vector<std::pair<std::string, std::string>> explored = {
+      {"conv1",
+       R"({"levels": [{"level": "DRAM", "temporal": [["P", 55]]}, {"level": "GB", "temporal": [["Q", 55]], "spatial": [["K", 16, "x"], ["R", 11, "y"]]}, {"level": "RF", "temporal": [["C", 3], ["K", 6], ["S", 11]]}]})"},
+      {"conv2",
+       R"({"levels": [{"level": "DRAM", "temporal": [["G", 2], ["K", 16]]}, {"level": "GB", "temporal": [["C", 48], ["R", 5], ["S", 5]], "spatial": [["K", 2, "x"], ["P", 3, "x"], ["K", 2, "y"], ["P", 3, "y"]]}, {"level": "RF", "temporal": [["K", 2], ["P", 3], ["Q", 27]]}]})"},
+      {"conv3",
+       R"({"levels": [{"level": "DRAM", "temporal": [["K", 2], ["C", 16]]}, {"level": "GB", "temporal": [["P", 13], ["Q", 13]], "spatial": [["C", 8, "x"], ["K", 16, "y"]]}, {"level": "RF", "temporal": [["C", 2], ["K", 12], ["R", 3], ["S", 3]]}]})"},
+      {"conv4",
+       R"({"levels": [{"level": "DRAM", "temporal": [["G", 2], ["C", 12], ["R", 3]]}, {"level": "GB", "temporal": [["C", 16], ["S", 3]], "spatial": [["K", 12, "x"], ["P", 13, "y"]]}, {"level": "RF", "temporal": [["K", 16], ["Q", 13]]}]})"},
+      {"conv5",
+       R"({"levels": [{"level": "DRAM", "temporal": [["G", 2], ["C", 8]]}, {"level": "GB", "temporal": [["P", 13], ["Q", 13]], "spatial": [["C", 3, "x"], ["R", 3, "x"], ["K", 8, "y"], ["C", 2, "y"]]}, {"level": "RF", "temporal": [["C", 4], ["K", 16], ["S", 3]]}]})"},
+  };
+  const Network alexnet = builtin_network("alexnet");
+  REQUIRE(alexnet.layers.size() == explored.size());
+  for (std::size_t l = 0; l < explored.size(); ++l) {
+    const Problem &p = alexnet.layers[l].problem;
+    REQUIRE(p.name == explored[l].first);
+    INFO(p.name);
+    const Mapping m = mapping_from_json(parse_json(explored[l].second, p.name), p, a, p.name);
+    VerifyOptions o = quick();
+    o.counts = true;
+    const VerifyResult r = verify_mapping(p, a, m, o);
+    CHECK(r.passed);
+    REQUIRE(r.counts);
+    CHECK(*r.counts == analytical_counts(p, a, m));
+  }
 }
 
 // The timing table of docs/backend.md (hidden: run it by its tag, on an idle machine).
