@@ -16,4 +16,6 @@
 #include "dsl/lower.hpp"
 #include "dsl/schedule.hpp"
 #include "explorer/search.hpp"
+#include "schedules/builtin_architectures.hpp"
+#include "schedules/dataflows.hpp"
 #include "schedules/networks.hpp"

@@ -4,6 +4,37 @@
 
 namespace tessel {
 
+AccessCounts assemble_counts(
+    const Problem &p, const Architecture &a, const Mapping &m,
+    const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair) {
+  AccessCounts c;
+  c.macs = p.macs();
+  c.levels.resize(a.num_levels());
+  c.fanouts.resize(a.num_levels());
+  for (Operand o : kAllOperands) {
+    std::vector<int> keepers; // innermost first
+    for (int l = 0; l < a.num_levels(); ++l)
+      if (keeps(a, m, l, o)) keepers.push_back(l);
+    int child = -1;
+    for (std::size_t ki = 0; ki < keepers.size(); ++ki) {
+      const int parent = keepers[ki];
+      const std::vector<int> chain(keepers.begin() + static_cast<long>(ki), keepers.end());
+      const PairCounts pc = pair(o, child, parent, chain);
+      OperandCounts &up = c.levels[parent].operands[idx(o)];
+      up.reads += pc.parent_reads;
+      up.updates += pc.parent_updates;
+      if (child >= 0) c.levels[child].operands[idx(o)].fills += pc.child_fills;
+      for (int l = child + 1; l <= parent; ++l)
+        c.fanouts[l].words[idx(o)] += pc.fanout_words;
+      child = parent;
+    }
+  }
+  for (LevelCounts &l : c.levels)
+    for (OperandCounts &x : l.operands)
+      x.writes = x.fills + x.updates;
+  return c;
+}
+
 std::string to_string(const AccessCounts &c, const std::vector<std::string> &level_names) {
   std::ostringstream out;
   out << "macs " << c.macs << "\n";

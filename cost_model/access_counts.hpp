@@ -5,6 +5,9 @@
 #pragma once
 
 #include "cost_model/common.hpp"
+#include "cost_model/mapping.hpp"
+
+#include <functional>
 
 #include <string>
 #include <vector>
@@ -36,6 +39,22 @@ struct AccessCounts {
   std::vector<FanoutCounts> fanouts; // indexed by the level that owns the fanout
   bool operator==(const AccessCounts &) const = default;
 };
+
+// What one (operand, child, parent) pair of a keeper chain adds to the counts.
+struct PairCounts {
+  std::int64_t child_fills = 0;    // words written into the child (0 for MAC units)
+  std::int64_t parent_reads = 0;   // reads at the parent (fills served, MAC reads, RMW)
+  std::int64_t parent_updates = 0; // O words written up into the parent
+  std::int64_t fanout_words = 0;   // words over each crossed fanout
+};
+
+// The whole AccessCounts from each pair's counts: for every operand, the chain of levels
+// that keep it (innermost first; the MAC units, child -1, under the innermost) is walked
+// pair by pair, and `pair(o, child, parent, chain)` gives the pair's counts, where `chain`
+// lists the keepers from the parent outward. Writes are fills plus updates.
+AccessCounts
+assemble_counts(const Problem &p, const Architecture &a, const Mapping &m,
+                const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair);
 
 // A readable, line-per-field listing, for test failure messages and debugging.
 std::string to_string(const AccessCounts &c, const std::vector<std::string> &level_names);

@@ -436,48 +436,28 @@ std::int64_t valid_fills(PairView &v, const std::vector<int> &chain) {
 } // namespace
 
 AccessCounts general_counts(const Problem &p, const Architecture &a, const Mapping &m) {
-  AccessCounts c;
-  c.macs = p.macs();
-  c.levels.resize(a.num_levels());
-  c.fanouts.resize(a.num_levels());
   const std::vector<PlacedLoop> nest = flatten(m);
-  for (Operand o : kAllOperands) {
-    std::vector<int> keepers; // innermost first
-    for (int l = 0; l < a.num_levels(); ++l)
-      if (keeps(a, m, l, o)) keepers.push_back(l);
-    int child = -1;
-    for (std::size_t ki = 0; ki < keepers.size(); ++ki) {
-      const int parent = keepers[ki];
-      PairView v = make_view(p, m, nest, o, child, parent);
-      OperandCounts &up = c.levels[parent].operands[idx(o)];
-      OperandCounts *down = child >= 0 ? &c.levels[child].operands[idx(o)] : nullptr;
-      std::int64_t delivered = 0; // words over each crossed fanout
-      const std::vector<char> none(v.loops.size(), 0);
-      if (o != Operand::O) {
-        const std::int64_t fills = new_words(v, none, none);
-        up.reads += new_words(v, crossed_where(v, a, &Fanout::multicast), none);
-        if (down) down->fills += fills;
-        delivered = fills;
-      } else {
-        const std::vector<int> chain(keepers.begin() + static_cast<long>(ki), keepers.end());
-        const std::int64_t fills = valid_fills(v, chain);
-        up.reads += fills;
-        if (down) down->fills += fills;
-        const std::int64_t reduced = leaving_words(v, crossed_where(v, a, &Fanout::reduction));
-        const std::int64_t distinct = leaving_words(v, crossed_where(v, a, nullptr));
-        up.updates += reduced;
-        up.reads += reduced - distinct; // read-modify-write
-        delivered = fills + leaving_words(v, none);
-      }
-      for (int l = child + 1; l <= parent; ++l)
-        c.fanouts[l].words[idx(o)] += delivered;
-      child = parent;
-    }
-  }
-  for (LevelCounts &l : c.levels)
-    for (OperandCounts &x : l.operands)
-      x.writes = x.fills + x.updates;
-  return c;
+  return assemble_counts(
+      p, a, m, [&](Operand o, int child, int parent, const std::vector<int> &chain) {
+        PairView v = make_view(p, m, nest, o, child, parent);
+        const std::vector<char> none(v.loops.size(), 0);
+        PairCounts pc;
+        if (o != Operand::O) {
+          pc.child_fills = new_words(v, none, none);
+          pc.parent_reads = new_words(v, crossed_where(v, a, &Fanout::multicast), none);
+          pc.fanout_words = pc.child_fills;
+        } else {
+          const std::int64_t fills = valid_fills(v, chain);
+          const std::int64_t reduced = leaving_words(v, crossed_where(v, a, &Fanout::reduction));
+          const std::int64_t distinct = leaving_words(v, crossed_where(v, a, nullptr));
+          pc.child_fills = fills;
+          pc.parent_updates = reduced;
+          pc.parent_reads = fills + reduced - distinct; // read-modify-write
+          pc.fanout_words = fills + leaving_words(v, none);
+        }
+        if (child < 0) pc.child_fills = 0;
+        return pc;
+      });
 }
 
 AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m) {

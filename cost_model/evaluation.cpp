@@ -60,14 +60,20 @@ std::int64_t compute_cycles(const Problem &p, const Mapping &m) {
 
 std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, const Mapping &m) {
   std::vector<LevelUsage> usage(a.num_levels());
+  DimArray<std::int64_t> tiles; // the tile of level l, accumulated from the inside out
+  tiles.fill(1);
   for (int l = 0; l < a.num_levels(); ++l) {
+    for (const Loop &x : m.levels[l].temporal)
+      tiles[idx(x.dim)] *= x.trip;
+    for (const Loop &x : m.levels[l].spatial)
+      tiles[idx(x.dim)] *= x.trip;
     const Level &level = a.levels[l];
     LevelUsage &u = usage[l];
     u.in_bytes = level.capacity_bytes.has_value();
     u.capacity = level.capacity_bytes ? level.capacity_bytes : level.capacity_words;
-    DimArray<std::int64_t> box{};
+    DimArray<std::int64_t> box = tiles;
     for (Dim d : kAllDims)
-      box[idx(d)] = std::min(tile_extent(m, l, d), p.extent(d));
+      box[idx(d)] = std::min(box[idx(d)], p.extent(d));
     for (Operand o : kAllOperands) {
       if (!keeps(a, m, l, o)) continue;
       const std::int64_t words = tile_words(p, o, box);

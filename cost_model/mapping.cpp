@@ -38,9 +38,15 @@ std::int64_t tile_extent(const Mapping &m, int level, Dim d) {
 std::int64_t total_trips(const Mapping &m, Dim d) { return tile_extent(m, m.num_levels() - 1, d); }
 
 bool is_perfect(const Mapping &m, const Problem &p) {
-  for (Dim d : kAllDims)
-    if (total_trips(m, d) != p.extent(d)) return false;
-  return true;
+  DimArray<std::int64_t> total;
+  total.fill(1);
+  for (const LevelLoops &l : m.levels) {
+    for (const Loop &x : l.temporal)
+      total[idx(x.dim)] *= x.trip;
+    for (const Loop &x : l.spatial)
+      total[idx(x.dim)] *= x.trip;
+  }
+  return total == p.size;
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include "cost_model/interval_set.hpp"
 
 #include <cstdlib>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace tessel {
@@ -16,13 +17,16 @@ namespace {
 // windows, and |U \ N|, the words of that union new to none of them.
 
 struct UnionLoop {
-  std::int64_t trip = 0, stride = 0;
+  std::int64_t trip, stride;
   bool operator==(const UnionLoop &) const = default;
 };
 
-struct WindowKey {
+// At most two spatial loops of a dimension per fanout (x and y), over at most four fanouts.
+constexpr int kMaxUnion = 8;
+
+struct WindowKey { // value-initialize (WindowKey{}): unused union slots must be zero
   std::int64_t ep, er, stride, dilation, dp, dr;
-  std::array<UnionLoop, 4> p_union{}, r_union{};
+  std::array<UnionLoop, kMaxUnion> p_union, r_union;
   bool operator==(const WindowKey &) const = default;
 };
 
@@ -48,9 +52,9 @@ struct WindowSizes {
 
 WindowSizes window_sizes_slow(const WindowKey &k) {
   // Enumerate sibling coordinates over the united P and R loops.
-  std::array<std::int64_t, 8> coord{};
-  std::array<const UnionLoop *, 8> loops{};
-  std::array<bool, 8> is_p{};
+  std::array<std::int64_t, 2 * kMaxUnion> coord{};
+  std::array<const UnionLoop *, 2 * kMaxUnion> loops{};
+  std::array<bool, 2 * kMaxUnion> is_p{};
   int n = 0;
   for (const auto &u : k.p_union)
     if (u.trip > 1) loops[n] = &u, is_p[n++] = true;
@@ -151,34 +155,13 @@ public:
   }
 
   std::int64_t words(const Query &q) const {
-    // |U_a| per axis for this union choice.
-    std::array<std::int64_t, 10> u{};
-    for (int a = 0; a < map_.count; ++a)
-      u[a] = 1;
-    for (Dim d : kAllDims) {
-      const int a = map_.axis[idx(d)];
-      if (map_.kind[a] == AxisKind::Plain) u[a] = s_.tile[idx(d)];
-    }
-    for (int i = 0; i < s_.crossed.size; ++i) {
-      if (!(q.unite >> i & 1)) continue;
-      const int a = map_.axis[idx(s_.crossed[i].dim)];
-      if (map_.kind[a] == AxisKind::Plain) u[a] *= s_.crossed[i].trip;
-    }
-    std::array<WindowKey, 2> wkey{};
-    for (int w = 0; w < (s_.operand == Operand::I ? 2 : 0); ++w) {
-      wkey[w] = window_key(w, q.unite);
-      u[w] = window_sizes(wkey[w]).all;
-    }
-    std::int64_t u_prod = 1, non_window = 1;
-    for (int a = 0; a < map_.count; ++a) {
-      u_prod *= u[a];
-      if (map_.kind[a] != AxisKind::Window) non_window *= u[a];
-    }
-    std::int64_t free = 1;
+    const MaskData &md = mask_data(q.unite);
+    const std::array<std::int64_t, 10> &u = md.u;
+    const std::int64_t u_prod = md.u_prod, non_window = md.non_window;
+    std::int64_t free = md.free_crossed;
     for (int i = 0; i < s_.above.size; ++i)
       if (!(q.pin_above >> i & 1)) free *= s_.above[i].trip;
-    for (int i = 0; i < s_.crossed.size; ++i)
-      if (!(q.unite >> i & 1)) free *= s_.crossed[i].trip;
+    const std::array<WindowKey, 2> &wkey = md.wkey;
 
     if (s_.child < 0) { // MAC units: a fresh word at every step
       std::int64_t steps = 1;
@@ -213,6 +196,50 @@ public:
   }
 
 private:
+  // What depends only on which crossed loops are united: |U_a| per axis, their products,
+  // the windows' keys, and the product of the trips of the crossed loops not united.
+  struct MaskData { // filled by mask_data(); left uninitialized until then (it is hot)
+    std::uint64_t unite;
+    std::array<std::int64_t, 10> u;
+    std::array<WindowKey, 2> wkey;
+    std::int64_t u_prod, non_window, free_crossed;
+  };
+
+  const MaskData &mask_data(std::uint64_t unite) const {
+    for (int i = 0; i < cached_; ++i)
+      if (cache_[i].unite == unite) return cache_[i];
+    MaskData &md = cache_[cached_ < kCache ? cached_++ : (cached_ = 1, 0)];
+    md.unite = unite;
+    md.u_prod = md.non_window = md.free_crossed = 1;
+    for (int a = 0; a < map_.count; ++a)
+      md.u[a] = 1;
+    for (Dim d : kAllDims) {
+      const int a = map_.axis[idx(d)];
+      if (map_.kind[a] == AxisKind::Plain) md.u[a] = s_.tile[idx(d)];
+    }
+    for (int i = 0; i < s_.crossed.size; ++i) {
+      if (!(unite >> i & 1)) {
+        md.free_crossed *= s_.crossed[i].trip;
+        continue;
+      }
+      const int a = map_.axis[idx(s_.crossed[i].dim)];
+      if (map_.kind[a] == AxisKind::Plain) md.u[a] *= s_.crossed[i].trip;
+    }
+    for (int w = 0; w < (s_.operand == Operand::I ? 2 : 0); ++w) {
+      md.wkey[w] = window_key(w, unite);
+      md.u[w] = window_sizes(md.wkey[w]).all;
+    }
+    for (int a = 0; a < map_.count; ++a) {
+      md.u_prod *= md.u[a];
+      if (map_.kind[a] != AxisKind::Window) md.non_window *= md.u[a];
+    }
+    return md;
+  }
+
+  static constexpr int kCache = 4;
+  mutable std::array<MaskData, kCache> cache_;
+  mutable int cached_ = 0;
+
   WindowKey window_key(int w, std::uint64_t unite) const {
     WindowKey k{};
     const Dim pd = window_output_dim(w), rd = window_filter_dim(w);
@@ -224,8 +251,14 @@ private:
     for (int i = 0; i < s_.crossed.size; ++i) {
       if (!(unite >> i & 1)) continue;
       const PairLoopInfo &l = s_.crossed[i];
-      if (l.dim == pd && np < 4) k.p_union[np++] = {l.trip, l.stride};
-      if (l.dim == rd && nr < 4) k.r_union[nr++] = {l.trip, l.stride};
+      if (l.dim == pd) {
+        if (np == kMaxUnion) throw std::logic_error("pair_model: too many united window loops");
+        k.p_union[np++] = {l.trip, l.stride};
+      }
+      if (l.dim == rd) {
+        if (nr == kMaxUnion) throw std::logic_error("pair_model: too many united window loops");
+        k.r_union[nr++] = {l.trip, l.stride};
+      }
     }
     return k;
   }
@@ -296,9 +329,11 @@ PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &
   s.operand = o;
   s.child = child;
   s.parent = parent;
-  for (Dim d : kAllDims)
-    s.tile[idx(d)] = child < 0 ? 1 : tile_extent(m, child, d);
   (void)p;
+  (void)m;
+  s.tile.fill(1);
+  for (const PlacedLoop &pl : nest)
+    if (pl.level <= child) s.tile[idx(pl.loop.dim)] *= pl.loop.trip;
   for (const PlacedLoop &pl : nest) {
     if (pl.loop.trip == 1) continue;
     PairLoopInfo info{pl.loop.dim,
@@ -353,6 +388,8 @@ std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSp
                                   crossed_mask(s, &PairLoopInfo::reduction),
                                   crossed_mask(s, nullptr)};
   for (int i = 0; i < 4; ++i) {
+    // W and I use no reduction groups, O no multicast groups.
+    if ((s.operand == Operand::O) == (i == 1)) continue;
     Query q;
     q.unite = masks[i];
     q.pin_temporal = ~0ull; // no carries: the first step alone
@@ -362,29 +399,10 @@ std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSp
 }
 
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m) {
-  AccessCounts c;
-  c.macs = p.macs();
-  c.levels.resize(a.num_levels());
-  c.fanouts.resize(a.num_levels());
   const std::vector<PlacedLoop> nest = flatten(m);
-  for (Operand o : kAllOperands) {
-    int child = -1;
-    for (int parent = 0; parent < a.num_levels(); ++parent) {
-      if (!keeps(a, m, parent, o)) continue;
-      const PairCounts pc = pair_counts(p, make_pair_spec(p, a, m, nest, o, child, parent));
-      OperandCounts &up = c.levels[parent].operands[idx(o)];
-      up.reads += pc.parent_reads;
-      up.updates += pc.parent_updates;
-      if (child >= 0) c.levels[child].operands[idx(o)].fills += pc.child_fills;
-      for (int l = child + 1; l <= parent; ++l)
-        c.fanouts[l].words[idx(o)] += pc.fanout_words;
-      child = parent;
-    }
-  }
-  for (LevelCounts &l : c.levels)
-    for (OperandCounts &x : l.operands)
-      x.writes = x.fills + x.updates;
-  return c;
+  return assemble_counts(p, a, m, [&](Operand o, int child, int parent, const std::vector<int> &) {
+    return pair_counts(p, make_pair_spec(p, a, m, nest, o, child, parent));
+  });
 }
 
 } // namespace tessel

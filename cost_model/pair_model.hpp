@@ -23,12 +23,12 @@ struct PairLoopInfo {
   std::int64_t trip;
   std::int64_t stride;
   int level;
-  bool multicast = true; // crossed spatial loops: the flags of their fanout
-  bool reduction = true;
+  bool multicast; // crossed spatial loops: the flags of their fanout
+  bool reduction;
 };
 
 template <typename T, int N> struct FixedList {
-  std::array<T, N> items{};
+  std::array<T, N> items; // only the first `size` are set (left uninitialized: it is hot)
   int size = 0;
   void push_back(const T &x) { items[size++] = x; }
   const T &operator[](int i) const { return items[i]; }
@@ -48,14 +48,6 @@ struct PairSpec {
   int chain_size = 0;
 };
 
-// What a pair adds to the access counts.
-struct PairCounts {
-  std::int64_t child_fills = 0;    // words written into the child (0 for MAC units)
-  std::int64_t parent_reads = 0;   // reads at the parent (fills served, MAC reads, RMW)
-  std::int64_t parent_updates = 0; // O words written up into the parent
-  std::int64_t fanout_words = 0;   // words over each crossed fanout
-};
-
 // Builds the spec of the pair (o, child, parent) of a mapping.
 PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &m,
                         const std::vector<PlacedLoop> &nest, Operand o, int child, int parent);
@@ -65,11 +57,12 @@ PairCounts pair_counts(const Problem &p, const PairSpec &spec);
 
 // Words at the first step (whole tiles), summed over the groups formed by uniting the
 // crossed spatial loops: [0] none united (each child), [1] those on multicast fanouts,
-// [2] those on reducing fanouts, [3] all. For W, and for the O words leaving, the count over
-// the whole run is this times the product of the trips of the loops above the child up to
-// the innermost loop that refreshes the whole tile (every carry there brings whole tiles,
-// every carry inside it none); for I that product is a lower bound (window loops inside it
-// still bring new rows). The explorer bounds loop orders with it before pricing them.
+// [2] those on reducing fanouts (O only), [3] all ([1] is left 0 for O, [2] for W and I). For W,
+// and for the O words leaving, the count over the whole run is this times the product of the trips
+// of the loops above the child up to the innermost loop that refreshes the whole tile (every carry
+// there brings whole tiles, every carry inside it none); for I that product is a lower bound
+// (window loops inside it still bring new rows). The explorer bounds loop orders with it before
+// pricing them.
 std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSpec &spec);
 
 // The whole mapping through pair_counts. Precondition: is_perfect(m, p).

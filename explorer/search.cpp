@@ -119,6 +119,27 @@ public:
   }
 
   DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
+  const DimArray<std::int64_t> &tile(int level) const { return tiles_[level + 1]; }
+
+  // The spatial choices on `level`'s fanout (just "none" without a fanout).
+  std::vector<SpatialChoice> spatial_options(int level) const {
+    const Level &lv = a_.levels[level];
+    if (lv.fanout.size() > 1)
+      return spatial_choices(tile(level), lv.fanout.x, lv.fanout.y,
+                             lookup(opt_.constraints.spatial_x, lv.name),
+                             lookup(opt_.constraints.spatial_y, lv.name));
+    SpatialChoice none;
+    none.factor.fill(1);
+    return {none};
+  }
+
+  // Whether `used` instances at `level` (spatial loops at and above it) can still reach the
+  // minimum utilization with every fanout below fully used.
+  bool may_meet_utilization(int level, std::int64_t used) const {
+    return opt_.constraints.min_utilization <= 0 ||
+           static_cast<double>(used * fanout_below_[level]) >=
+               opt_.constraints.min_utilization * static_cast<double>(a_.num_pes());
+  }
 
   // A node at `level` is one choice of (spatial loops, tile below) there; its loop orders
   // are priced only when the search reaches it. Nodes refer to the level's spatial choices.
@@ -150,24 +171,11 @@ public:
   // expansion below a top-level node serves all of its orders).
   Expansion expand(int level, double cost_above, bool context_free = false, bool relaxed = false) {
     Expansion x;
-    const Level &lv = a_.levels[level];
     const DimArray<std::int64_t> here = tile(level);
-    if (lv.fanout.size() > 1) {
-      x.spatials = spatial_choices(here, lv.fanout.x, lv.fanout.y,
-                                   lookup(opt_.constraints.spatial_x, lv.name),
-                                   lookup(opt_.constraints.spatial_y, lv.name));
-    } else {
-      SpatialChoice none;
-      none.factor.fill(1);
-      x.spatials.push_back(none);
-    }
+    x.spatials = spatial_options(level);
     for (int si = 0; si < static_cast<int>(x.spatials.size()); ++si) {
       const SpatialChoice &sp = x.spatials[si];
-      const std::int64_t used = used_from_above(level) * sp.used;
-      if (opt_.constraints.min_utilization > 0 &&
-          static_cast<double>(used * fanout_below_[level]) <
-              opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
-        continue;
+      if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
@@ -351,25 +359,11 @@ public:
       key[2 + idx(d)] = tile(level)[idx(d)];
     const auto it = count_memo_.find(key);
     if (it != count_memo_.end()) return it->second;
-    const Level &lv = a_.levels[level];
     const DimArray<std::int64_t> here = tile(level);
-    std::vector<SpatialChoice> spatials;
-    if (lv.fanout.size() > 1) {
-      spatials = spatial_choices(here, lv.fanout.x, lv.fanout.y,
-                                 lookup(opt_.constraints.spatial_x, lv.name),
-                                 lookup(opt_.constraints.spatial_y, lv.name));
-    } else {
-      SpatialChoice none;
-      none.factor.fill(1);
-      spatials.push_back(none);
-    }
     double total = 0;
-    for (const SpatialChoice &sp : spatials) {
+    for (const SpatialChoice &sp : spatial_options(level)) {
       const std::int64_t used = used_above * sp.used;
-      if (opt_.constraints.min_utilization > 0 &&
-          static_cast<double>(used * fanout_below_[level]) <
-              opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
-        continue;
+      if (!may_meet_utilization(level, used)) continue;
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
@@ -520,6 +514,9 @@ private:
     OperandArray<int> parent{};
     OperandArray<std::array<std::int64_t, 4>> first{};
     OperandArray<std::int64_t> cap{};
+    // Over the levels above child+1 (whose order is what varies): the product of all
+    // their trips, and of those up to the innermost loop refreshing each operand's tile.
+    OperandArray<std::int64_t> outer_all{}, outer_refresh{};
   };
 
   Unions unions(int child, bool context_free, bool relaxed = false) const {
@@ -530,6 +527,14 @@ private:
       u.present[idx(o)] = true;
       u.parent[idx(o)] = parent;
       u.first[idx(o)] = pair_first_step_words(p_, spec(o, child, parent));
+      std::int64_t all = 1, refresh = 1;
+      for (int l = L_ - 1; l > child + 1; --l)
+        for (Dim d : choice_[l].order) {
+          all *= choice_[l].temporal[idx(d)];
+          if (refreshes_tile(o, d)) refresh = all;
+        }
+      u.outer_all[idx(o)] = all;
+      u.outer_refresh[idx(o)] = refresh;
       u.cap[idx(o)] = relaxed            ? std::numeric_limits<std::int64_t>::max() / 4
                       : parent == L_ - 1 ? used_words_[idx(o)]
                       : context_free     ? most_leaving(parent)
@@ -548,14 +553,13 @@ private:
       if (!u.present[idx(o)]) continue;
       // Trips of the loops above the child, outermost first, up to the innermost loop that
       // refreshes the whole tile (for the MAC units, every loop: each step is a new word).
-      std::int64_t refreshes = 1, running = 1;
-      for (int l = L_ - 1; l > child; --l)
-        for (Dim d : choice_[l].order) {
-          running *= choice_[l].temporal[idx(d)];
-          const bool whole =
-              o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
-          if (child < 0 || whole) refreshes = running;
-        }
+      std::int64_t refreshes = u.outer_refresh[idx(o)], running = u.outer_all[idx(o)];
+      const LevelChoice &here = choice_[child + 1];
+      for (Dim d : here.order) {
+        running *= here.temporal[idx(d)];
+        if (child < 0 || refreshes_tile(o, d)) refreshes = running;
+      }
+      if (child < 0) refreshes = running;
       const std::array<std::int64_t, 4> &w = u.first[idx(o)];
       PairCounts c;
       if (o != Operand::O) {
@@ -576,8 +580,17 @@ private:
     return e;
   }
 
+  // Whether a loop of dimension d gives the operand a whole new tile at each carry.
+  static bool refreshes_tile(Operand o, Dim d) {
+    return o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
+  }
+
   // The least order_bound over the order classes of level child+1.
   double least_order_bound(int child, const Unions &u) {
+    if (child < 0) { // the MAC units' counts do not depend on the order
+      OperandArray<std::int64_t> fills{};
+      return order_bound(child, u, fills);
+    }
     LevelChoice &c = choice_[child + 1];
     std::uint32_t mask = 0;
     for (Dim d : c.order)
@@ -607,7 +620,8 @@ private:
       const DimArray<std::int64_t> &below = tiles_[l];
       const Fanout &f = a_.levels[l].fanout;
       for (Dim d : c.order)
-        s.temporal.push_back({d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l});
+        s.temporal.push_back(
+            {d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l, true, true});
       for (const Loop &x : c.spatial.loops) {
         // x loops sit outside y loops of the same dimension.
         std::int64_t stride = below[idx(x.dim)];

@@ -283,7 +283,7 @@ TEST_CASE("a mapping that does not fit names the level and the sizes", "[error]"
 TEST_CASE("unknown built-in names list the known ones", "[error]") {
   CHECK(error_of([] { builtin_architecture("tpu"); }) ==
         "architecture 'tpu': no such built-in architecture; the built-ins are eyeriss, "
-        "interstellar");
+        "interstellar, tpu_like, nvdla_like, shidiannao_like, diannao_like, gemmini");
   CHECK(error_of([] { builtin_problem("conv9"); }) ==
         "problem 'conv9': no such built-in problem; the built-ins are alexnet_conv3");
   CHECK(error_of([] { builtin_mapping("ws"); }) ==
@@ -366,7 +366,8 @@ TEST_CASE("tessel eval: a missing file, an unknown built-in, bad options", "[err
                     "nothere.json: cannot open: No such file or directory");
   require_cli_error({}, {"--arch", "eyeris"},
                     "--arch: 'eyeris' is neither a file nor a built-in architecture (did you "
-                    "mean 'eyeriss'?); the built-ins are eyeriss, interstellar");
+                    "mean 'eyeriss'?); the built-ins are eyeriss, interstellar, tpu_like, "
+                    "nvdla_like, shidiannao_like, diannao_like, gemmini");
   require_cli_error({}, {"--format", "xml"}, "--format: must be table or json, got 'xml'");
   require_cli_error({}, {"--problem", "alexnet:conv9"},
                     "--problem: network 'alexnet' has no layer 'conv9' (did you mean 'conv1'?); "

@@ -90,6 +90,16 @@ Input<Network> load_network_arg(const std::optional<std::string> &arg, std::int6
 Input<Mapping> load_mapping_arg(const std::optional<std::string> &arg,
                                 const Input<Problem> &problem, const Input<Architecture> &arch);
 
+// --dataflow: the mapping a named dataflow (schedules/dataflows.hpp) gives the problem on the
+// architecture; `source` is "dataflow NAME". An unknown name is an error naming --dataflow
+// and listing the dataflows.
+Input<Mapping> dataflow_mapping_arg(const std::string &name, const Input<Problem> &problem,
+                                    const Input<Architecture> &arch);
+// The dataflows, one per line: name, published architecture, summary (for --list-dataflows).
+std::string dataflow_list();
+// The dataflows' names, comma-separated (for --help).
+std::string dataflow_names_text();
+
 // ---- output -------------------------------------------------------------------------------
 
 // Writes `text` to stdout, or to the file `out`, atomically (see write_file_atomically).

@@ -4,6 +4,7 @@
 #include "schedules/builtin_architectures.hpp"
 #include "schedules/builtin_mappings.hpp"
 #include "schedules/builtin_problems.hpp"
+#include "schedules/dataflows.hpp"
 #include "schedules/networks.hpp"
 
 #include <algorithm>
@@ -163,6 +164,32 @@ Input<Mapping> load_mapping_arg(const std::optional<std::string> &arg,
     return {std::move(m), name, true};
   }
   return {load_mapping(name, problem.value, arch.value), name, false};
+}
+
+Input<Mapping> dataflow_mapping_arg(const std::string &name, const Input<Problem> &problem,
+                                    const Input<Architecture> &arch) {
+  if (!is_dataflow(name)) {
+    const std::vector<std::string> names = dataflow_names();
+    const auto close = closest_name(name, names);
+    user_error("--dataflow", "'" + name + "' is not a dataflow" +
+                                 (close ? " (did you mean '" + *close + "'?)" : "") +
+                                 "; the dataflows are " + dataflow_names_text());
+  }
+  return {dataflow_mapping(name, problem.value, arch.value), "dataflow " + name, true};
+}
+
+std::string dataflow_names_text() {
+  std::string s;
+  for (const std::string &n : dataflow_names())
+    s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+std::string dataflow_list() {
+  TextTable t({"dataflow", "published for", "spatial loops and what stays in the PE"}, 3);
+  for (const DataflowInfo &info : dataflow_infos())
+    t.add({info.name, info.architecture, info.summary});
+  return t.str();
 }
 
 void write_file_atomically(const std::string &path, const std::string &text) {

@@ -19,8 +19,11 @@ int run_lower(const Args &args) {
       "(default: alexnet_conv3)")(
       "mapping,m", po::value<std::string>(),
       "mapping: a JSON file or a built-in name (default: the built-in mapping for a built-in "
-      "architecture and problem)")("out,o", po::value<std::string>(),
-                                   "write the loop nest to this file instead of stdout")(
+      "architecture and problem)")(
+      "dataflow,d", po::value<std::string>(),
+      "instead of --mapping: the mapping a named dataflow gives this problem on this "
+      "architecture (see tessel eval --list-dataflows)")(
+      "out,o", po::value<std::string>(), "write the loop nest to this file instead of stdout")(
       "emit", po::value<std::string>()->default_value("nest"),
       "what to print: nest (pseudo-C) or llvm (the LLVM IR of the nest)")(
       "opt", po::value<int>()->default_value(0),
@@ -31,15 +34,21 @@ int run_lower(const Args &args) {
       "instrumented", "with --emit llvm: the instrumented (counting) nest");
   po::variables_map vm;
   if (!parse_command_line("lower",
-                          "[--arch A] [--problem P] [--mapping M] [--emit nest|llvm] [--out FILE]",
+                          "[--arch A] [--problem P] [--mapping M | --dataflow D] "
+                          "[--emit nest|llvm] [--out FILE]",
                           "Prints the mapping as a loop nest: each level's loops under a comment "
                           "giving its tile,\nspatial loops as parallel_for on a fanout, and the "
-                          "MAC statement.",
+                          "MAC statement. Dataflows: " +
+                              dataflow_names_text() + ".",
                           options, args, vm))
     return 0;
   const Input<Architecture> arch = load_architecture_arg(option(vm, "arch"));
   const Input<Problem> problem = load_problem_arg(option(vm, "problem"));
-  const Input<Mapping> mapping = load_mapping_arg(option(vm, "mapping"), problem, arch);
+  const std::optional<std::string> dataflow = option(vm, "dataflow");
+  if (dataflow && vm.count("mapping"))
+    user_error("--dataflow", "give either --mapping or --dataflow, not both");
+  const Input<Mapping> mapping = dataflow ? dataflow_mapping_arg(*dataflow, problem, arch)
+                                          : load_mapping_arg(option(vm, "mapping"), problem, arch);
   const std::string what = vm["emit"].as<std::string>();
   if (what == "llvm") {
 #ifdef TESSEL_HAS_LLVM
