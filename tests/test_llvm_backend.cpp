@@ -9,6 +9,7 @@
 #include "dsl/layer.hpp"
 #include "dsl/schedule.hpp"
 #include "schedules/builtin_architectures.hpp"
+#include "schedules/dataflows.hpp"
 #include "schedules/networks.hpp"
 #include "support/random_cases.hpp"
 #include "support/run_cli.hpp"
@@ -578,6 +579,21 @@ TEST_CASE("tessel verify: pass, counts beside the model, JSON, unrolling", "[llv
   CHECK(parsed["mismatches"] == 0);
 }
 
+TEST_CASE("tessel verify --dataflow", "[llvm]") {
+  const CliFiles f;
+  for (const char *flow : {"row_stationary", "gemmini_os"}) {
+    const auto r = test::run_cli(
+        {"verify", "--problem", f.problem, "--dataflow", flow, "--counts", "--runs", "0"},
+        f.dir.path());
+    INFO(flow << "\n" << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("counts: equal to the analytical model"));
+  }
+  const auto both = test::run_cli(f.args({"verify", "--dataflow", "row_stationary"}), f.dir.path());
+  CHECK(both.exit_code == 2);
+  CHECK_THAT(both.err, Catch::Contains("give either --mapping or --dataflow"));
+}
+
 TEST_CASE("tessel verify and lower --emit llvm: errors and the IR", "[llvm]") {
   const CliFiles f;
   const auto bad = test::run_cli(f.args({"verify", "--unroll", "3,x"}), f.dir.path());
@@ -895,6 +911,44 @@ TEST_CASE("explored mappings of full-size AlexNet layers verify and count like t
     REQUIRE(r.counts);
     CHECK(*r.counts == analytical_counts(p, a, m));
   }
+}
+
+// Every named dataflow (schedules/dataflows.hpp) on the architecture it was published for,
+// over every AlexNet conv layer and five ResNet-50 layers (batch 1): the full-size mapping
+// verifies bit-exactly; for the counts, K and C are halved together until the layer has at
+// most 2M MACs (the dataflow maps the scaled layer anew) and the instrumented counts equal
+// the analytical model's. docs/backend.md also lists the full-size counting runs.
+TEST_CASE("named dataflows: full-size layers verify, scaled layers count like the model",
+          "[slow][llvm-slow]") {
+  std::vector<Problem> layers;
+  for (const Layer &l : builtin_network("alexnet").layers)
+    layers.push_back(l.problem);
+  const Network resnet = builtin_network("resnet50");
+  for (const char *name :
+       {"conv1", "res2a-c_branch2b", "res3a_branch2b", "res4b-f_branch2a", "res5a_branch1"})
+    for (const Layer &l : resnet.layers)
+      if (l.problem.name == name) layers.push_back(l.problem);
+  REQUIRE(layers.size() == 10);
+  int runs = 0;
+  for (const DataflowInfo &flow : dataflow_infos()) {
+    const Architecture a = builtin_architecture(flow.architecture);
+    for (const Problem &full : layers) {
+      INFO(flow.name << " on " << a.name << ": " << full.name);
+      VerifyOptions o = quick();
+      const VerifyResult r = verify_mapping(full, a, dataflow_mapping(flow.name, full, a), o);
+      CHECK(r.passed);
+      const Problem p = scaled(full, 2'000'000);
+      INFO("scaled to K " << p.extent(Dim::K) << ", C " << p.extent(Dim::C));
+      const Mapping m = dataflow_mapping(flow.name, p, a);
+      o.counts = true;
+      const VerifyResult c = verify_mapping(p, a, m, o);
+      CHECK(c.passed);
+      REQUIRE(c.counts);
+      CHECK(*c.counts == analytical_counts(p, a, m));
+      ++runs;
+    }
+  }
+  CHECK(runs == 6 * 10);
 }
 
 // The timing table of docs/backend.md (hidden: run it by its tag, on an idle machine).
