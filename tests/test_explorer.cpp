@@ -4,6 +4,8 @@
 // and prices each complete mapping with tessel::evaluate.
 #include "cost_model/evaluation.hpp"
 #include "explorer/search.hpp"
+#include "schedules/builtin_architectures.hpp"
+#include "schedules/dataflows.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -202,4 +204,19 @@ TEST_CASE("explorer is deterministic across thread counts", "[correctness]") {
   const ExploreResult r1 = explore(p, a, one), r2 = explore(p, a, two), r3 = explore(p, a, two);
   CHECK(r1.mapping == r2.mapping);
   CHECK(r2.mapping == r3.mapping);
+}
+
+TEST_CASE("explorer's optimum is never above a named dataflow's mapping", "[correctness]") {
+  const Architecture a = builtin_architecture("eyeriss");
+  for (const Problem &p : {small_conv(8, 4, 4, 3, 1), small_conv(6, 8, 3, 3, 2)}) {
+    ExploreOptions opt;
+    const ExploreResult best = explore(p, a, opt);
+    REQUIRE(best.found);
+    REQUIRE(best.stats.optimal);
+    for (const std::string &name : dataflow_names()) {
+      INFO("dataflow " << name);
+      const Evaluation e = evaluate(p, a, dataflow_mapping(name, p, a));
+      CHECK(best.evaluation.energy_pj <= e.energy_pj);
+    }
+  }
 }

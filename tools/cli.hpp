@@ -58,6 +58,10 @@ bool parse_command_line(std::string_view command, std::string_view usage,
                         std::string_view description, const po::options_description &options,
                         const Args &args, po::variables_map &vm);
 
+// An options list with --help, --arch, --problem and --mapping, which eval, lower and
+// verify share; each adds its own options after them.
+po::options_description input_options();
+
 // The value of an optional string option.
 std::optional<std::string> option(const po::variables_map &vm, const std::string &name);
 

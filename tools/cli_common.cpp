@@ -45,6 +45,20 @@ bool parse_command_line(std::string_view command, std::string_view usage,
   return true;
 }
 
+po::options_description input_options() {
+  po::options_description options("Options");
+  options.add_options()("help,h", "print this help")(
+      "arch,a", po::value<std::string>(),
+      "architecture: a JSON file or a built-in name (default: eyeriss)")(
+      "problem,p", po::value<std::string>(),
+      "problem: a JSON file, a built-in name, or a built-in network's layer as NETWORK:LAYER "
+      "(default: alexnet_conv3)")(
+      "mapping,m", po::value<std::string>(),
+      "mapping: a JSON file or a built-in name (default: the built-in mapping for a built-in "
+      "architecture and problem)");
+  return options;
+}
+
 std::optional<std::string> option(const po::variables_map &vm, const std::string &name) {
   if (!vm.count(name)) return std::nullopt;
   return vm[name].as<std::string>();

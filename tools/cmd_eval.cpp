@@ -7,16 +7,8 @@
 namespace tessel::cli {
 
 int run_eval(const Args &args) {
-  po::options_description options("Options");
-  options.add_options()("help,h", "print this help")(
-      "arch,a", po::value<std::string>(),
-      "architecture: a JSON file or a built-in name (default: eyeriss)")(
-      "problem,p", po::value<std::string>(),
-      "problem: a JSON file, a built-in name, or a built-in network's layer as NETWORK:LAYER "
-      "(default: alexnet_conv3)")(
-      "mapping,m", po::value<std::string>(),
-      "mapping: a JSON file or a built-in name (default: the built-in mapping for a built-in "
-      "architecture and problem)")(
+  po::options_description options = input_options();
+  options.add_options()(
       "dataflow,d", po::value<std::string>(),
       "instead of --mapping: the mapping a named dataflow gives this problem on this "
       "architecture (see --list-dataflows)")("list-dataflows", "list the named dataflows and exit")(

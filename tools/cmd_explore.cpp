@@ -6,6 +6,7 @@
 #include "dsl/cpp_printer.hpp"
 #include "explorer/constraints_io.hpp"
 #include "explorer/search.hpp"
+#include "schedules/dataflows.hpp"
 #include "schedules/networks.hpp"
 
 #include <atomic>
@@ -40,7 +41,10 @@ std::vector<Objective> parse_objectives(const std::string &text) {
 
 Constraints constraints_from_options(const po::variables_map &vm, const Architecture &arch) {
   Constraints c;
+  if (const auto dataflow = option(vm, "dataflow")) c = dataflow_constraints(*dataflow, arch);
   if (const auto file = option(vm, "constraints")) {
+    if (vm.count("dataflow"))
+      user_error("--constraints", "give --dataflow or --constraints, not both");
     std::ifstream in(*file);
     if (!in) user_error(*file, "cannot be read");
     std::stringstream text;
@@ -139,6 +143,9 @@ int run_explore(const Args &args) {
       "gap to the lower bound")("max-evaluations", po::value<std::int64_t>()->default_value(0),
                                 "complete mappings to evaluate per layer (0: no limit)")(
       "constraints", po::value<std::string>(), "constraints JSON file (docs/explorer.md)")(
+      "dataflow,d", po::value<std::string>(),
+      "impose a named dataflow's spatial dimensions and search the rest (see tessel eval "
+      "--list-dataflows)")(
       "spatial-x", po::value<std::vector<std::string>>(),
       "LEVEL=DIMS: the dimensions allowed on LEVEL's fanout x axis (e.g. GB=K); repeatable")(
       "spatial-y", po::value<std::vector<std::string>>(),

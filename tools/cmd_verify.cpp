@@ -35,26 +35,8 @@ std::vector<bool> parse_unroll(const std::string &list, const Mapping &m) {
   return flags;
 }
 
-namespace {
-
-po::options_description common_input_options() {
-  po::options_description options("Options");
-  options.add_options()("help,h", "print this help")(
-      "arch,a", po::value<std::string>(),
-      "architecture: a JSON file or a built-in name (default: eyeriss)")(
-      "problem,p", po::value<std::string>(),
-      "problem: a JSON file, a built-in name, or a built-in network's layer as NETWORK:LAYER "
-      "(default: alexnet_conv3)")(
-      "mapping,m", po::value<std::string>(),
-      "mapping: a JSON file or a built-in name (default: the built-in mapping for a built-in "
-      "architecture and problem)");
-  return options;
-}
-
-} // namespace
-
 int run_verify(const Args &args) {
-  po::options_description options = common_input_options();
+  po::options_description options = input_options();
   options.add_options()("dataflow,d", po::value<std::string>(),
                         "instead of --mapping: the mapping a named dataflow gives this problem "
                         "on this architecture (see tessel eval --list-dataflows)")(
