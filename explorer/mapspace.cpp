@@ -30,6 +30,40 @@ void validate(const Constraints &c, const Architecture &a, const std::string &wh
                "must be between 0 and 1, got " + std::to_string(c.min_utilization));
 }
 
+bool satisfies(const Mapping &m, const Constraints &c, const Architecture &a, const Problem &p) {
+  (void)p;
+  std::int64_t used = 1;
+  for (int l = 0; l < a.num_levels(); ++l) {
+    const std::string &name = a.levels[l].name;
+    for (const Loop &x : m.levels[l].spatial) {
+      used *= x.trip;
+      const auto &allowed = x.kind == LoopKind::SpatialX ? c.spatial_x : c.spatial_y;
+      const auto it = allowed.find(name);
+      if (it != allowed.end() &&
+          std::find(it->second.begin(), it->second.end(), x.dim) == it->second.end())
+        return false;
+    }
+    if (const auto it = c.loop_order.find(name); it != c.loop_order.end()) {
+      std::vector<Dim> listed;
+      for (const Loop &x : m.levels[l].temporal)
+        if (std::find(it->second.begin(), it->second.end(), x.dim) != it->second.end())
+          listed.push_back(x.dim);
+      std::vector<Dim> expected;
+      for (Dim d : it->second)
+        if (std::find(listed.begin(), listed.end(), d) != listed.end()) expected.push_back(d);
+      if (listed != expected) return false;
+    }
+    if (const auto it = c.temporal_factor.find(name); it != c.temporal_factor.end())
+      for (const auto &[d, f] : it->second) {
+        std::int64_t trip = 1;
+        for (const Loop &x : m.levels[l].temporal)
+          if (x.dim == d) trip *= x.trip;
+        if (trip != f) return false;
+      }
+  }
+  return static_cast<double>(used) >= c.min_utilization * static_cast<double>(a.num_pes());
+}
+
 std::vector<std::int64_t> divisors(std::int64_t n) {
   std::vector<std::int64_t> small, large;
   for (std::int64_t i = 1; i * i <= n; ++i)
@@ -118,7 +152,8 @@ bool allowed(const std::vector<Dim> *list, Dim d) {
 void spatial_rec(int dim_index, const DimArray<std::int64_t> &left, std::int64_t x_left,
                  std::int64_t y_left, const std::vector<Dim> *ax, const std::vector<Dim> *ay,
                  SpatialChoice &current, std::vector<Loop> &y_loops,
-                 std::vector<SpatialChoice> &out) {
+                 std::vector<SpatialChoice> &out, const std::atomic<bool> *stop) {
+  if (stop && stop->load(std::memory_order_relaxed)) return;
   if (dim_index == kNumDims) {
     SpatialChoice c = current;
     c.loops.insert(c.loops.end(), y_loops.begin(), y_loops.end());
@@ -136,7 +171,8 @@ void spatial_rec(int dim_index, const DimArray<std::int64_t> &left, std::int64_t
       if (fy > 1) y_loops.push_back({d, fy, LoopKind::SpatialY});
       current.factor[idx(d)] = fx * fy;
       current.used *= fx * fy;
-      spatial_rec(dim_index + 1, left, x_left / fx, y_left / fy, ax, ay, current, y_loops, out);
+      spatial_rec(dim_index + 1, left, x_left / fx, y_left / fy, ax, ay, current, y_loops, out,
+                  stop);
       current.used /= fx * fy;
       current.factor[idx(d)] = 1;
       if (fy > 1) y_loops.pop_back();
@@ -149,12 +185,13 @@ void spatial_rec(int dim_index, const DimArray<std::int64_t> &left, std::int64_t
 
 std::vector<SpatialChoice> spatial_choices(const DimArray<std::int64_t> &left, std::int64_t x,
                                            std::int64_t y, const std::vector<Dim> *allowed_x,
-                                           const std::vector<Dim> *allowed_y) {
+                                           const std::vector<Dim> *allowed_y,
+                                           const std::atomic<bool> *stop) {
   std::vector<SpatialChoice> out;
   SpatialChoice current;
   current.factor.fill(1);
   std::vector<Loop> y_loops;
-  spatial_rec(0, left, x, y, allowed_x, allowed_y, current, y_loops, out);
+  spatial_rec(0, left, x, y, allowed_x, allowed_y, current, y_loops, out, stop);
   return out;
 }
 

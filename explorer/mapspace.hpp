@@ -14,6 +14,7 @@
 #include "cost_model/architecture.hpp"
 #include "cost_model/mapping.hpp"
 
+#include <atomic>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct Constraints {
 
 void validate(const Constraints &c, const Architecture &a,
               const std::string &where = "constraints");
+
+// Whether a mapping meets the constraints (and, with min_utilization, uses enough PEs).
+bool satisfies(const Mapping &m, const Constraints &c, const Architecture &a, const Problem &p);
 
 // The divisors of n, ascending.
 std::vector<std::int64_t> divisors(std::int64_t n);
@@ -62,8 +66,10 @@ struct SpatialChoice {
 
 // Every spatial choice on a fanout of size x*y for dimensions with `left` remaining,
 // honouring the allowed dimensions per axis (nullptr: any).
+// `stop`, if given, is polled; when it turns true the enumeration ends early.
 std::vector<SpatialChoice> spatial_choices(const DimArray<std::int64_t> &left, std::int64_t x,
                                            std::int64_t y, const std::vector<Dim> *allowed_x,
-                                           const std::vector<Dim> *allowed_y);
+                                           const std::vector<Dim> *allowed_y,
+                                           const std::atomic<bool> *stop = nullptr);
 
 } // namespace tessel

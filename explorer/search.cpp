@@ -1,7 +1,9 @@
 #include "explorer/search.hpp"
 
+#include "cost_model/analytical_model.hpp"
 #include "cost_model/footprint.hpp"
 #include "cost_model/pair_model.hpp"
+#include "explorer/random_mapping.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -127,7 +129,7 @@ public:
     if (lv.fanout.size() > 1)
       return spatial_choices(tile(level), lv.fanout.x, lv.fanout.y,
                              lookup(opt_.constraints.spatial_x, lv.name),
-                             lookup(opt_.constraints.spatial_y, lv.name));
+                             lookup(opt_.constraints.spatial_y, lv.name), &stop_flag_);
     SpatialChoice none;
     none.factor.fill(1);
     return {none};
@@ -180,6 +182,7 @@ public:
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
       for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
+        if (stop_now()) return; // a budget ran out: the caller stops too
         Node n;
         n.spatial = si;
         n.below = below;
@@ -303,21 +306,93 @@ public:
     choice_[L_ - 1].spatial.factor.fill(1);
     tile(L_ - 2) = p_.size;
     const Expansion inner = expand(L_ - 2, 0.0, true, true);
+    // An expansion cut short by a budget is not the complete list the bound needs.
+    if (shared_.stopped.load()) return std::vector<double>(top.nodes.size(), 0.0);
+    // Nodes are sorted by bound, so the first that fits a top node's tile gives its bound;
+    // a scan that stops after kScan nodes may use the last node's bound (any node that fits
+    // later is no better).
+    constexpr std::size_t kScan = 20000;
     for (std::size_t i = 0; i < top.nodes.size(); ++i) {
+      if (shared_.stopped.load(std::memory_order_relaxed))
+        return std::vector<double>(top.nodes.size(), 0.0);
       const DimArray<std::int64_t> &t = top.nodes[i].below;
-      out[i] = kInf;
-      for (const Node &n : inner.nodes) {
+      out[i] =
+          inner.nodes.empty() ? kInf : inner.nodes[std::min(kScan, inner.nodes.size()) - 1].bound;
+      for (std::size_t k = 0; k < inner.nodes.size() && k < kScan; ++k) {
+        const Node &n = inner.nodes[k];
         const SpatialChoice &sp = inner.spatials[n.spatial];
         bool fits = true;
         for (Dim d : kAllDims)
           fits = fits && t[idx(d)] % (sp.factor[idx(d)] * n.below[idx(d)]) == 0;
         if (fits) {
-          out[i] = n.bound; // nodes are sorted: the first that fits is the least
+          out[i] = n.bound;
           break;
         }
       }
+      if (inner.nodes.size() <= kScan && out[i] == inner.nodes.back().bound) {
+        // Scanned everything: if nothing fitted, nothing below this node fits.
+        bool any = false;
+        for (const Node &n : inner.nodes) {
+          const SpatialChoice &sp = inner.spatials[n.spatial];
+          bool fits = true;
+          for (Dim d : kAllDims)
+            fits = fits && t[idx(d)] % (sp.factor[idx(d)] * n.below[idx(d)]) == 0;
+          if (fits) {
+            any = true;
+            break;
+          }
+        }
+        if (!any) out[i] = kInf;
+      }
     }
     return out;
+  }
+
+  // Offers a complete mapping (in the mapspace and meeting the constraints) as the incumbent.
+  void offer(const Mapping &m) {
+    std::vector<double> values =
+        objective_values(price(p_, a_, m, analytical_counts(p_, a_, m)), opt_.objectives);
+    if (energy_only_) values = {pairs_energy(m)};
+    if (values[0] > opt_.upper_bound * (1 + 4 * kSlack)) return; // worse than a seeded bound
+    const std::string key = mapping_key(m);
+    std::lock_guard<std::mutex> lock(shared_.mu);
+    if (!shared_.have_best || better(values, key, shared_.best_values, shared_.best_key)) {
+      shared_.have_best = true;
+      shared_.best_values = values;
+      shared_.best_key = key;
+      shared_.best_mapping = m;
+      // Never above a seeded upper bound (ExploreOptions::upper_bound).
+      shared_.best_primary.store(std::min(shared_.best_primary.load(), values[0]));
+    }
+  }
+
+  // The energy of a mapping summed pair by pair in the search's own order, so that a
+  // mapping offered from outside compares equal to the same mapping found by the search.
+  double pairs_energy(const Mapping &m) {
+    for (int l = L_ - 1; l >= 0; --l) {
+      LevelChoice &c = choice_[l];
+      c = LevelChoice{};
+      c.spatial.factor.fill(1);
+      for (const Loop &x : m.levels[l].spatial) {
+        c.spatial.loops.push_back(x);
+        c.spatial.factor[idx(x.dim)] *= x.trip;
+        c.spatial.used *= x.trip;
+      }
+      c.temporal.fill(1);
+      for (const Loop &x : m.levels[l].temporal) {
+        c.temporal[idx(x.dim)] = x.trip;
+        c.order.push_back(x.dim);
+      }
+    }
+    tile(L_ - 1) = p_.size;
+    double e = 0;
+    for (int l = L_ - 1; l >= 0; --l) {
+      for (Dim d : kAllDims)
+        tile(l - 1)[idx(d)] =
+            tile(l)[idx(d)] / choice_[l].spatial.factor[idx(d)] / choice_[l].temporal[idx(d)];
+      e += pairs_cost(l - 1);
+    }
+    return e + macs_energy();
   }
 
   // With a single level, an entered top node is a complete mapping.
@@ -430,6 +505,7 @@ private:
   template <typename F>
   void tile_rec(int level, int di, const DimArray<std::int64_t> &left, DimArray<std::int64_t> &t,
                 const std::map<Dim, std::int64_t> *fixed, F &&visit) {
+    if (shared_.stopped.load(std::memory_order_relaxed)) return;
     if (di == kNumDims) {
       visit(t);
       return;
@@ -741,6 +817,7 @@ private:
   std::vector<OperandArray<std::int64_t>> leaving_ = std::vector<OperandArray<std::int64_t>>(9);
   std::uint64_t checks_ = 0;
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
+  const std::atomic<bool> &stop_flag_ = shared_.stopped;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
 };
 
@@ -752,11 +829,38 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   validate(opt.constraints, a);
   const auto start = Clock::now();
   Shared shared;
+  // A watchdog raises the stop flag when the time budget runs out or the caller's stop
+  // flag is set, so every phase that polls the flag ends promptly (and joins on return).
+  struct Watchdog {
+    std::atomic<bool> done{false};
+    std::thread thread;
+    ~Watchdog() {
+      done = true;
+      if (thread.joinable()) thread.join();
+    }
+  } watchdog;
+  watchdog.thread = std::thread([&] {
+    while (!watchdog.done.load()) {
+      if ((opt.stop && opt.stop->load()) ||
+          (opt.time_budget_s > 0 &&
+           std::chrono::duration<double>(Clock::now() - start).count() > opt.time_budget_s))
+        shared.stopped = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
   // A seeded incumbent, loosened by more than rounding: the mapping that gave it (and any
   // tie) is still found, and ties are broken as without it.
   if (opt.upper_bound < kInf) shared.best_primary.store(opt.upper_bound * (1 + 4 * kSlack));
   Searcher root(p, a, opt, shared, start);
   const int L = a.num_levels();
+  // A first incumbent from random points of the mapspace (seeded, so runs agree): a budgeted
+  // search always has a mapping to report, and cuts start at once.
+  {
+    std::mt19937_64 rng(1);
+    for (int i = 0; i < 256; ++i)
+      if (const auto m = random_mapping(p, a, rng, 20); m && satisfies(*m, opt.constraints, a, p))
+        root.offer(*m);
+  }
   const Searcher::Expansion expansion = root.expand(L - 1, 0.0);
   const std::vector<Searcher::Node> &top = expansion.nodes;
   const int threads =
@@ -782,7 +886,12 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   };
   const std::vector<double> inner = root.relaxed_inner_bounds(expansion);
   std::vector<std::unique_ptr<Sub>> subs;
+  std::vector<double> unpriced_bound; // top nodes a budget left unpriced
   for (std::size_t i = 0; i < top.size(); ++i) {
+    if (root.stop_now()) {
+      unpriced_bound.push_back(top[i].bound);
+      continue;
+    }
     root.apply(L - 1, expansion, top[i]);
     for (const Searcher::Priced &pr : root.price_orders(L - 1, 0.0, true)) {
       auto sub = std::make_unique<Sub>();
@@ -855,7 +964,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   }
   for (std::thread &t : pool)
     t.join();
-  std::vector<double> unfinished_bound;
+  std::vector<double> unfinished_bound = unpriced_bound;
   for (const auto &sub : subs)
     if (!sub->finished.load()) unfinished_bound.push_back(sub->bound);
 

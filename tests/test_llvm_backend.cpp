@@ -5,8 +5,11 @@
 #include "backend/counting_runtime.hpp"
 #include "backend/llvm_backend.hpp"
 #include "cost_model/analytical_model.hpp"
+#include "cost_model/json_io.hpp"
 #include "dsl/layer.hpp"
 #include "dsl/schedule.hpp"
+#include "schedules/builtin_architectures.hpp"
+#include "schedules/dataflows.hpp"
 #include "schedules/networks.hpp"
 #include "support/random_cases.hpp"
 #include "support/run_cli.hpp"
@@ -576,6 +579,21 @@ TEST_CASE("tessel verify: pass, counts beside the model, JSON, unrolling", "[llv
   CHECK(parsed["mismatches"] == 0);
 }
 
+TEST_CASE("tessel verify --dataflow", "[llvm]") {
+  const CliFiles f;
+  for (const char *flow : {"row_stationary", "gemmini_os"}) {
+    const auto r = test::run_cli(
+        {"verify", "--problem", f.problem, "--dataflow", flow, "--counts", "--runs", "0"},
+        f.dir.path());
+    INFO(flow << "\n" << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("counts: equal to the analytical model"));
+  }
+  const auto both = test::run_cli(f.args({"verify", "--dataflow", "row_stationary"}), f.dir.path());
+  CHECK(both.exit_code == 2);
+  CHECK_THAT(both.err, Catch::Contains("give either --mapping or --dataflow"));
+}
+
 TEST_CASE("tessel verify and lower --emit llvm: errors and the IR", "[llvm]") {
   const CliFiles f;
   const auto bad = test::run_cli(f.args({"verify", "--unroll", "3,x"}), f.dir.path());
@@ -858,6 +876,79 @@ TEST_CASE("dataflows on AlexNet and ResNet-50 layers: instrumented counts equal 
       REQUIRE(r.counts);
       CHECK(*r.counts == analytical_counts(p, a, m));
     }
+}
+
+// Full-size layers (no scaling): the best mappings `tessel explore --budget 20 -j 1` found
+// for AlexNet's conv layers on the built-in Eyeriss-like architecture verify bit-exactly,
+// and the counts of the instrumented run (up to 224M MACs) equal the analytical model's.
+// About two minutes.
+TEST_CASE("explored mappings of full-size AlexNet layers verify and count like the model",
+          "[slow][llvm-slow]") {
+  const Architecture a = builtin_architecture("eyeriss");
+  const std::vector<std::pair<std::string, std::string>> explored = {
+      {"conv1",
+       R"({"levels": [{"level": "DRAM", "temporal": [["P", 55]]}, {"level": "GB", "temporal": [["Q", 55]], "spatial": [["K", 16, "x"], ["R", 11, "y"]]}, {"level": "RF", "temporal": [["C", 3], ["K", 6], ["S", 11]]}]})"},
+      {"conv2",
+       R"({"levels": [{"level": "DRAM", "temporal": [["G", 2], ["K", 16]]}, {"level": "GB", "temporal": [["C", 48], ["R", 5], ["S", 5]], "spatial": [["K", 2, "x"], ["P", 3, "x"], ["K", 2, "y"], ["P", 3, "y"]]}, {"level": "RF", "temporal": [["K", 2], ["P", 3], ["Q", 27]]}]})"},
+      {"conv3",
+       R"({"levels": [{"level": "DRAM", "temporal": [["K", 2], ["C", 16]]}, {"level": "GB", "temporal": [["P", 13], ["Q", 13]], "spatial": [["C", 8, "x"], ["K", 16, "y"]]}, {"level": "RF", "temporal": [["C", 2], ["K", 12], ["R", 3], ["S", 3]]}]})"},
+      {"conv4",
+       R"({"levels": [{"level": "DRAM", "temporal": [["G", 2], ["C", 12], ["R", 3]]}, {"level": "GB", "temporal": [["C", 16], ["S", 3]], "spatial": [["K", 12, "x"], ["P", 13, "y"]]}, {"level": "RF", "temporal": [["K", 16], ["Q", 13]]}]})"},
+      {"conv5",
+       R"({"levels": [{"level": "DRAM", "temporal": [["G", 2], ["C", 8]]}, {"level": "GB", "temporal": [["P", 13], ["Q", 13]], "spatial": [["C", 3, "x"], ["R", 3, "x"], ["K", 8, "y"], ["C", 2, "y"]]}, {"level": "RF", "temporal": [["C", 4], ["K", 16], ["S", 3]]}]})"},
+  };
+  const Network alexnet = builtin_network("alexnet");
+  REQUIRE(alexnet.layers.size() == explored.size());
+  for (std::size_t l = 0; l < explored.size(); ++l) {
+    const Problem &p = alexnet.layers[l].problem;
+    REQUIRE(p.name == explored[l].first);
+    INFO(p.name);
+    const Mapping m = mapping_from_json(parse_json(explored[l].second, p.name), p, a, p.name);
+    VerifyOptions o = quick();
+    o.counts = true;
+    const VerifyResult r = verify_mapping(p, a, m, o);
+    CHECK(r.passed);
+    REQUIRE(r.counts);
+    CHECK(*r.counts == analytical_counts(p, a, m));
+  }
+}
+
+// Every named dataflow (schedules/dataflows.hpp) on the architecture it was published for,
+// over every AlexNet conv layer and five ResNet-50 layers (batch 1): the full-size mapping
+// verifies bit-exactly; for the counts, K and C are halved together until the layer has at
+// most 2M MACs (the dataflow maps the scaled layer anew) and the instrumented counts equal
+// the analytical model's. docs/backend.md also lists the full-size counting runs.
+TEST_CASE("named dataflows: full-size layers verify, scaled layers count like the model",
+          "[slow][llvm-slow]") {
+  std::vector<Problem> layers;
+  for (const Layer &l : builtin_network("alexnet").layers)
+    layers.push_back(l.problem);
+  const Network resnet = builtin_network("resnet50");
+  for (const char *name :
+       {"conv1", "res2a-c_branch2b", "res3a_branch2b", "res4b-f_branch2a", "res5a_branch1"})
+    for (const Layer &l : resnet.layers)
+      if (l.problem.name == name) layers.push_back(l.problem);
+  REQUIRE(layers.size() == 10);
+  int runs = 0;
+  for (const DataflowInfo &flow : dataflow_infos()) {
+    const Architecture a = builtin_architecture(flow.architecture);
+    for (const Problem &full : layers) {
+      INFO(flow.name << " on " << a.name << ": " << full.name);
+      VerifyOptions o = quick();
+      const VerifyResult r = verify_mapping(full, a, dataflow_mapping(flow.name, full, a), o);
+      CHECK(r.passed);
+      const Problem p = scaled(full, 2'000'000);
+      INFO("scaled to K " << p.extent(Dim::K) << ", C " << p.extent(Dim::C));
+      const Mapping m = dataflow_mapping(flow.name, p, a);
+      o.counts = true;
+      const VerifyResult c = verify_mapping(p, a, m, o);
+      CHECK(c.passed);
+      REQUIRE(c.counts);
+      CHECK(*c.counts == analytical_counts(p, a, m));
+      ++runs;
+    }
+  }
+  CHECK(runs == 6 * 10);
 }
 
 // The timing table of docs/backend.md (hidden: run it by its tag, on an idle machine).

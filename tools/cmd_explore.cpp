@@ -108,7 +108,10 @@ std::string summary_table(const std::vector<LayerOutcome> &layers, std::int64_t 
   for (const LayerOutcome &l : layers) {
     if (!l.result.found) {
       t.add({l.layer.problem.name, format_int(l.layer.repeat), "-", "-", "-", "-",
-             l.explored ? "no mapping fits" : "not explored", "-", "-"});
+             !l.explored              ? "not explored"
+             : l.result.stats.optimal ? "no mapping fits"
+                                      : "none found in budget",
+             "-", "-"});
       continue;
     }
     const Evaluation &e = l.result.evaluation;

@@ -37,9 +37,11 @@ std::vector<bool> parse_unroll(const std::string &list, const Mapping &m) {
 
 int run_verify(const Args &args) {
   po::options_description options = input_options();
-  options.add_options()("counts", "also count accesses in an instrumented run and compare them "
-                                  "with the analytical model")(
-      "float", "compute over float data (default: int32)")(
+  options.add_options()("dataflow,d", po::value<std::string>(),
+                        "instead of --mapping: the mapping a named dataflow gives this problem "
+                        "on this architecture (see tessel eval --list-dataflows)")(
+      "counts", "also count accesses in an instrumented run and compare them "
+                "with the analytical model")("float", "compute over float data (default: int32)")(
       "unroll", po::value<std::string>(),
       "loops to unroll in software: positions in the mapping's nest, outermost = 0, "
       "comma-separated (e.g. 5,6,7)")("seed", po::value<std::uint64_t>()->default_value(1),
@@ -53,7 +55,8 @@ int run_verify(const Args &args) {
   po::variables_map vm;
   if (!parse_command_line(
           "verify",
-          "[--arch A] [--problem P] [--mapping M] [--counts] [--float] [--unroll LIST] "
+          "[--arch A] [--problem P] [--mapping M | --dataflow D] [--counts] [--float] "
+          "[--unroll LIST] "
           "[--seed N] [--runs N] [--opt N] [--format table|json] [--out FILE]",
           "JIT-compiles the mapping's loop nest with LLVM and the problem's unscheduled nest,\n"
           "runs both on the same random data and compares every output bit for bit, and times\n"
@@ -68,7 +71,11 @@ int run_verify(const Args &args) {
   const Format format = parse_format(vm["format"].as<std::string>());
   const Input<Architecture> arch = load_architecture_arg(option(vm, "arch"));
   const Input<Problem> problem = load_problem_arg(option(vm, "problem"));
-  const Input<Mapping> mapping = load_mapping_arg(option(vm, "mapping"), problem, arch);
+  const std::optional<std::string> dataflow = option(vm, "dataflow");
+  if (dataflow && vm.count("mapping"))
+    user_error("--dataflow", "give either --mapping or --dataflow, not both");
+  const Input<Mapping> mapping = dataflow ? dataflow_mapping_arg(*dataflow, problem, arch)
+                                          : load_mapping_arg(option(vm, "mapping"), problem, arch);
   if (!vm.count("ignore-capacity"))
     with_file(mapping.source,
               [&] { check_capacity(problem.value, arch.value, mapping.value, ""); });
