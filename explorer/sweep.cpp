@@ -235,7 +235,7 @@ Problem with_bits(Problem p, const OperandArray<int> &bits) {
 struct LayerResult {
   Json json;          // found, optimal, lower_bound, energy_pj, ..., mapping
   Mapping mapping;    // when found
-  std::string source; // "search", "seeded search", "seed", "cache"
+  std::string source; // "search", "seeded search", "seed", "template", "cache"
   double seconds = 0;
 };
 
@@ -481,6 +481,28 @@ private:
       lower_bound = std::min(lower_bound, objective_values(r.evaluation, opt.objectives)[0]);
       out.source = "seed";
     }
+    bool optimal = r.stats.optimal;
+    if (pt.named_dataflow && !(r.found && r.stats.optimal)) {
+      // The named dataflow's own schedule, even outside the explorer's mapspace (imperfect
+      // factors, its own bypasses), when it is cheaper than what the budget left us: a
+      // budgeted layer is never worse than the dataflow as published. It is not an optimum.
+      try {
+        Mapping t = dataflow_mapping(pt.dataflow, p, pt.arch);
+        Evaluation e = evaluate(p, pt.arch, t);
+        const double v = objective_values(e, opt.objectives)[0];
+        if (!r.found || v < objective_values(r.evaluation, opt.objectives)[0]) {
+          r.found = true;
+          r.mapping = std::move(t);
+          r.evaluation = std::move(e);
+          lower_bound = std::min(lower_bound, v);
+          optimal = false;
+          out.source = "template";
+          ++summary.template_results;
+        }
+      } catch (const UserError &) {
+        // The dataflow cannot map this layer here: keep the search's result.
+      }
+    }
     Json j;
     j["found"] = r.found;
     if (!r.found) {
@@ -492,7 +514,7 @@ private:
       return out;
     }
     const Evaluation &e = r.evaluation;
-    j["optimal"] = r.stats.optimal;
+    j["optimal"] = optimal;
     j["lower_bound"] = lower_bound;
     j["energy_pj"] = e.energy_pj;
     j["pj_per_mac"] = e.pj_per_mac;

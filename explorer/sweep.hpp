@@ -99,6 +99,7 @@ struct SweepSummary {
   std::int64_t cache_hits = 0; // layers answered from an identical earlier search
   std::int64_t seeded = 0;     // searches started with an incumbent (earlier points, template)
   std::int64_t templates = 0;  // of those, searches where the named dataflow's template fit
+  std::int64_t template_results = 0; // budgeted layers whose result is the dataflow's template
   bool interrupted = false;
   double seconds = 0;
 };

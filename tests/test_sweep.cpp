@@ -535,3 +535,28 @@ TEST_CASE("explore seeded with an upper bound returns the unseeded mapping", "[c
   CHECK(!below.found);
   CHECK(below.stats.optimal);
 }
+
+TEST_CASE("sweep: a budgeted layer of a named dataflow is never worse than its template",
+          "[correctness]") {
+  TempDir dir;
+  dir.write("tech.json", kTable);
+  Json j = parse_json(config_text(), "x");
+  j["explore"]["max_evaluations"] = 1; // stops every search at once
+  j["explore"]["seed"] = false;
+  j["space"]["dataflows"] = Json::array({"weight_stationary"});
+  const fs::path config = dir.write("budget.json", j.dump());
+  const SweepSummary s = run(config, dir.path() / "out");
+  CHECK(s.template_results > 0);
+  const SweepConfig c = load_sweep_config(config.string());
+  const std::vector<Json> lines = read_lines(dir.path() / "out" / "points.jsonl");
+  REQUIRE(lines.size() == c.points.size());
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    for (std::size_t l = 0; l < c.network.layers.size(); ++l) {
+      const Problem &p = c.network.layers[l].problem;
+      const Mapping t = dataflow_mapping("weight_stationary", p, c.points[i].arch);
+      const double template_pj = evaluate(p, c.points[i].arch, t).energy_pj;
+      const Json &layer = lines[i]["layers"][l];
+      CHECK(layer["energy_pj"].get<double>() <= template_pj * (1 + 1e-12));
+      CHECK(!layer["optimal"].get<bool>());
+    }
+}

@@ -108,7 +108,10 @@ int run_sweep(const Args &args) {
   if (s.infeasible) text << ", " << s.infeasible << " infeasible";
   text << ") in " << format_fixed(s.seconds, 1) << " s; " << s.searches << " searches (" << s.seeded
        << " seeded; the dataflow's template fitted in " << s.templates << "), " << s.cache_hits
-       << " layers reused from identical searches\n";
+       << " layers reused from identical searches";
+  if (s.template_results)
+    text << "; " << s.template_results << " budgeted layers kept the dataflow's template";
+  text << "\n";
   if (s.dropped_lines)
     text << "Dropped " << s.dropped_lines << " incomplete or invalid line(s) of points.jsonl\n";
   if (s.interrupted)
