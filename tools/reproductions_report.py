@@ -36,6 +36,13 @@ def seconds(points):
     return sum(p["timing"]["seconds"] for p in points)
 
 
+def source(p, name):
+    for t in p["timing"]["layers"]:
+        if t["name"] == name:
+            return t["source"]
+    return ""
+
+
 def layer(p, name):
     for l in p["layers"]:
         if l["name"] == name:
@@ -55,6 +62,10 @@ def optimal_count(points):
     n = sum(1 for p in points for l in p["layers"] if l.get("optimal"))
     total = sum(len(p["layers"]) for p in points)
     return n, total
+
+
+def templates(points):
+    return sum(1 for p in points for t in p["timing"]["layers"] if t["source"] == "template")
 
 
 def hierarchy_section(out):
@@ -88,7 +99,8 @@ def hierarchy_section(out):
         f"{len(pbs)} per-PE buffer choices = {len(pts)} points, {len(LAYERS)} layers each,\n"
         f"  {cfg['explore']['budget_s']} s per layer search;\n"
         f"- {opt} of {total} layer searches finished (proven optimal). The others are the best\n"
-        f"  found within the budget, an upper bound on the optimum.\n"
+        f"  found within the budget, an upper bound on the optimum; {templates(pts)} of them\n"
+        f"  kept the row-stationary template (nothing cheaper found in time).\n"
         f"- Compute time: {seconds(pts) / 60:.1f} min.\n")
     for pb in pbs:
         title = "no per-PE buffer" if pb == 0 else f"with a {kb(pb)} per-PE buffer"
@@ -225,12 +237,14 @@ def eyeriss_section(out):
         f"- Compute time: {seconds(pts + nlr):.0f} s.\n")
     order = [d for d in ["row_stationary", "weight_stationary", "output_stationary",
                          "no_local_reuse"] if d in rows]
-    s.append("**Energy (pJ/MAC)**\n")
+    s.append("**Energy (pJ/MAC)** (`†`: the dataflow's own schedule, docs/dataflows.md; the "
+             "search found nothing cheaper within its budget)\n")
     s.append("| dataflow | " + " | ".join(LAYERS) + " | CONV1-5 |")
     s.append("|---|" + "---|" * (len(LAYERS) + 1))
     for d in order:
         p = rows[d]
-        cells = [f"{layer(p, n)['pj_per_mac']:.2f}{mark(layer(p, n)['optimal'])}" for n in LAYERS]
+        cells = [f"{layer(p, n)['pj_per_mac']:.2f}{mark(layer(p, n)['optimal'])}"
+                 f"{'†' if source(p, n) == 'template' else ''}" for n in LAYERS]
         s.append(f"| {d} | " + " | ".join(cells) + f" | {pj(p):.2f} |")
     s.append("")
     if "row_stationary" not in rows:
@@ -291,10 +305,15 @@ def main():
 EXPLANATIONS = """## Why our numbers differ from the papers'
 
 - **Budgets.** Most layer searches here stop at their time budget, so each figure is an
-  upper bound on the optimum for its point. The hierarchy sweep's budget is short
-  (0.3 s per layer), so single cells of its tables can be off by some percent. The trend
-  across sizes is what to read from them. `lower_bound` in `points.jsonl` bounds each
-  budgeted layer from below.
+  upper bound on the optimum for its point. The hierarchy sweep's budget is short, so
+  single cells of its tables can be tens of percent above the optimum. The smallest
+  register files suffer most: their tiny tiles make the largest mapspaces. A run with
+  effectively 1-3 s per layer found about 3.2 pJ/MAC for the 16 B register file with a
+  256 KB buffer and no per-PE buffer, and 2.13 pJ/MAC for 32 B with 64 KB. So read the
+  trends across sizes, not single cells, and give more time for firmer figures. `lower_bound` in `points.jsonl` bounds each budgeted layer from
+  below. A layer whose search found nothing cheaper than the named dataflow's own
+  schedule reports that schedule (`"source": "template"` in `points.jsonl`;
+  docs/sweep.md).
 - **Our baseline is already optimized.** Interstellar's 2.6x compares a smaller register
   file against Eyeriss's. Here both sides get blocking optimized by the same search,
   under row stationary's spatial dimensions. The ratio measures the hierarchy alone.
