@@ -353,6 +353,7 @@ public:
     std::vector<double> values =
         objective_values(price(p_, a_, m, analytical_counts(p_, a_, m)), opt_.objectives);
     if (energy_only_) values = {pairs_energy(m)};
+    if (values[0] > opt_.upper_bound * (1 + 4 * kSlack)) return; // worse than a seeded bound
     const std::string key = mapping_key(m);
     std::lock_guard<std::mutex> lock(shared_.mu);
     if (!shared_.have_best || better(values, key, shared_.best_values, shared_.best_key)) {
@@ -360,7 +361,8 @@ public:
       shared_.best_values = values;
       shared_.best_key = key;
       shared_.best_mapping = m;
-      shared_.best_primary.store(values[0]);
+      // Never above a seeded upper bound (ExploreOptions::upper_bound).
+      shared_.best_primary.store(std::min(shared_.best_primary.load(), values[0]));
     }
   }
 
@@ -846,6 +848,9 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
+  // A seeded incumbent, loosened by more than rounding: the mapping that gave it (and any
+  // tie) is still found, and ties are broken as without it.
+  if (opt.upper_bound < kInf) shared.best_primary.store(opt.upper_bound * (1 + 4 * kSlack));
   Searcher root(p, a, opt, shared, start);
   const int L = a.num_levels();
   // A first incumbent from random points of the mapspace (seeded, so runs agree): a budgeted

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <functional>
+#include <limits>
 
 namespace tessel {
 
@@ -31,6 +32,11 @@ struct ExploreOptions {
   bool progress = false;                   // report to stderr about once a second
   bool count_mapspace = false;             // also count the mapspace (costs an unpruned walk)
   const std::atomic<bool> *stop = nullptr; // set (e.g. by SIGINT) to stop early
+  // A known cost of the primary objective (e.g. of a mapping found for a similar
+  // architecture): the search starts as if it had found it, so subtrees whose bound is worse
+  // are cut from the start. A finished search returns the same mapping as without it; it may
+  // return found == false when no mapping costs at most this (up to rounding).
+  double upper_bound = std::numeric_limits<double>::infinity();
 };
 
 struct ExploreStats {

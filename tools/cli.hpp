@@ -43,6 +43,7 @@ int run_eval(const Args &args);
 int run_lower(const Args &args);
 int run_explore(const Args &args);
 int run_bench(const Args &args);
+int run_sweep(const Args &args);
 int run_verify(const Args &args); // tools/cmd_verify.cpp (LLVM backend)
 
 // --unroll LIST (tools/cmd_verify.cpp): loop positions in the mapping's nest, outermost = 0,

@@ -18,6 +18,7 @@ constexpr Command kCommands[] = {
     {"eval", "cost of one mapping (energy, cycles, utilization, accesses)", tessel::cli::run_eval},
     {"explore", "best mapping of each layer (branch and bound over the mapspace)",
      tessel::cli::run_explore},
+    {"sweep", "design-space sweep over architectures; Pareto front", tessel::cli::run_sweep},
     {"lower", "print a mapping as a pseudo-C loop nest", tessel::cli::run_lower},
     {"verify", "JIT-run a mapping with LLVM, compare with the reference, count accesses",
      tessel::cli::run_verify},
