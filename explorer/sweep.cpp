@@ -373,59 +373,30 @@ private:
                         {"max_evaluations", c_.max_evaluations}});
   }
 
-  // A mapping found at a point, for seeding later searches; `constraints` identifies the
-  // point's constraints (stable_hash of their JSON).
-  struct Seed {
-    Mapping mapping;
-    std::string constraints;
-  };
-
-  static std::string constraints_key(const SweepPoint &pt) {
-    return stable_hash(to_json(pt.constraints));
-  }
-
   void add_seed(const SweepPoint &pt, const std::string &problem, const Mapping &m) {
     if (!c_.seed) return;
-    std::vector<Seed> &list = seeds_[pt.family + "/" + problem];
-    const std::string ck = constraints_key(pt);
-    for (const Seed &s : list)
-      if (s.mapping == m && s.constraints == ck) return;
-    list.push_back({m, ck});
+    std::vector<Mapping> &list = seeds_[pt.family + "/" + problem];
+    if (std::find(list.begin(), list.end(), m) != list.end()) return;
+    list.push_back(m);
     if (list.size() > kMaxSeeds) list.erase(list.begin());
   }
 
   // Whether a mapping of the point's levels lies in the explorer's mapspace for the point
   // (capacity, mesh and PE use are checked by best_seed): perfect factors, no bypass beyond
   // the architecture's keeps, at most one temporal loop per dimension and level and one
-  // spatial loop per dimension and axis, spatial dimensions the constraints allow. Loop
-  // order and temporal factor constraints are not checked: a point that has some takes
-  // seeds only from points with the same constraints (`origin`).
-  static bool in_mapspace(const Mapping &m, const Problem &p, const SweepPoint &pt,
-                          const std::string &origin) {
-    if ((!pt.constraints.loop_order.empty() || !pt.constraints.temporal_factor.empty()) &&
-        origin != constraints_key(pt))
-      return false;
+  // spatial loop per dimension and axis, no loop of trip 1, and the constraints met.
+  static bool in_mapspace(const Mapping &m, const Problem &p, const SweepPoint &pt) {
     if (m.num_levels() != pt.arch.num_levels() || !is_perfect(m, p)) return false;
     for (int l = 0; l < m.num_levels(); ++l) {
-      const Level &lv = pt.arch.levels[l];
       for (Operand o : kAllOperands)
-        if (m.bypasses(l, o) && lv.keeps[idx(o)]) return false;
+        if (m.bypasses(l, o) && pt.arch.levels[l].keeps[idx(o)]) return false;
       DimArray<int> temporal{}, x{}, y{};
       for (const Loop &t : m.levels[l].temporal)
-        if (t.trip > 1 && ++temporal[idx(t.dim)] > 1) return false;
-      const auto allowed = [&](const std::map<std::string, std::vector<Dim>> &c, Dim d) {
-        const auto it = c.find(lv.name);
-        return it == c.end() ||
-               std::find(it->second.begin(), it->second.end(), d) != it->second.end();
-      };
-      for (const Loop &s : m.levels[l].spatial) {
-        const bool on_x = s.kind == LoopKind::SpatialX;
-        if (++(on_x ? x : y)[idx(s.dim)] > 1) return false;
-        if (!allowed(on_x ? pt.constraints.spatial_x : pt.constraints.spatial_y, s.dim))
-          return false;
-      }
+        if (t.trip < 2 || ++temporal[idx(t.dim)] > 1) return false;
+      for (const Loop &s : m.levels[l].spatial)
+        if (s.trip < 2 || ++(s.kind == LoopKind::SpatialX ? x : y)[idx(s.dim)] > 1) return false;
     }
-    return true;
+    return satisfies(m, pt.constraints, pt.arch, p);
   }
 
   // A named dataflow's own schedule (schedules/dataflows.hpp) for the layer, when it lies in
@@ -438,7 +409,12 @@ private:
     } catch (const UserError &) {
       return std::nullopt;
     }
-    if (!in_mapspace(m, p, pt, "template")) return std::nullopt;
+    // Loops of trip 1 change nothing; the explorer leaves them out.
+    for (LevelLoops &l : m.levels) {
+      std::erase_if(l.temporal, [](const Loop &x) { return x.trip == 1; });
+      std::erase_if(l.spatial, [](const Loop &x) { return x.trip == 1; });
+    }
+    if (!in_mapspace(m, p, pt)) return std::nullopt;
     m.bypass.clear(); // it bypasses only what the architecture does not keep
     return m;
   }
@@ -450,8 +426,8 @@ private:
                                                           SweepSummary &summary) {
     std::vector<Mapping> candidates;
     if (const auto it = seeds_.find(pt.family + "/" + shape_key(p)); it != seeds_.end())
-      for (const Seed &s : it->second)
-        if (in_mapspace(s.mapping, p, pt, s.constraints)) candidates.push_back(s.mapping);
+      for (const Mapping &m : it->second)
+        if (in_mapspace(m, p, pt)) candidates.push_back(m);
     if (auto t = template_seed(p, pt)) {
       candidates.push_back(std::move(*t));
       ++summary.templates;
@@ -535,7 +511,7 @@ private:
   const SweepConfig &c_;
   const SweepRunOptions &o_;
   std::map<std::string, LayerResult> cache_;
-  std::map<std::string, std::vector<Seed>> seeds_;
+  std::map<std::string, std::vector<Mapping>> seeds_;
 };
 
 // ---- points.jsonl -----------------------------------------------------------------------
