@@ -68,7 +68,8 @@ int run_sweep(const Args &args) {
           "buffer, global buffer, mesh, word widths, dataflows; energies and areas from a\n"
           "technology table). Appends one line per finished point to DIR/points.jsonl and\n"
           "writes the Pareto front to DIR/pareto.json. Run again with the same config to\n"
-          "resume after an interruption (even kill -9). Ctrl-C stops after the current search.",
+          "resume after an interruption (even kill -9). Ctrl-C stops at once: the unfinished\n"
+          "point is not written, and is computed again on resume.",
           options, args, vm))
     return 0;
   const auto config_path = option(vm, "config");
