@@ -17,6 +17,9 @@ std::int64_t Architecture::instances(int level) const {
 
 void validate(const Architecture &a, const std::string &where) {
   if (a.levels.empty()) user_error(where + ".levels", "must list at least one level");
+  if (a.num_levels() > kMaxLevels)
+    user_error(where + ".levels", "at most " + std::to_string(kMaxLevels) + " levels, got " +
+                                      std::to_string(a.num_levels()));
   if (a.mac_pj < 0)
     user_error(where + ".mac_pj", "must not be negative, got " + std::to_string(a.mac_pj));
   for (int i = 0; i < a.num_levels(); ++i) {

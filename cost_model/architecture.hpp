@@ -41,6 +41,10 @@ struct Level {
   bool bounded() const { return capacity_words || capacity_bytes; }
 };
 
+// The most storage levels an architecture may have (the pair model keeps per-level data in
+// fixed arrays; real hierarchies have 2-5).
+inline constexpr int kMaxLevels = 8;
+
 struct Architecture {
   std::string name = "arch";
   double mac_pj = 1.0;

@@ -3,6 +3,7 @@
 #include "cost_model/footprint.hpp"
 #include "cost_model/interval_set.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 #include <unordered_map>
@@ -99,6 +100,37 @@ WindowSizes window_sizes(const WindowKey &k) {
   if (memo.size() > (1u << 20)) memo.clear();
   memo.emplace(k, s);
   return s;
+}
+
+// |U| alone (no shift): the union of the siblings' windows. When each dimension's united
+// loops tile it contiguously (sorted by stride, each loop's stride is the extent covered by
+// the tile and the loops inside it, as for spatial loops right above the tile), the siblings'
+// row (filter) offsets cover [0, ep * trips) ([0, er * trips)) and the union is one window
+// of those extents. Otherwise the memo enumerates the siblings.
+bool contiguous_union(std::array<UnionLoop, kMaxUnion> loops, std::int64_t extent) {
+  std::sort(loops.begin(), loops.end(),
+            [](const UnionLoop &a, const UnionLoop &b) { return a.stride < b.stride; });
+  std::int64_t covered = extent;
+  for (const UnionLoop &u : loops) {
+    if (u.trip <= 1) continue;
+    if (u.stride != covered) return false;
+    covered *= u.trip;
+  }
+  return true;
+}
+
+std::int64_t union_trips(const std::array<UnionLoop, kMaxUnion> &loops) {
+  std::int64_t t = 1;
+  for (const UnionLoop &u : loops)
+    t *= std::max<std::int64_t>(1, u.trip);
+  return t;
+}
+
+std::int64_t window_union_size(const WindowKey &k) {
+  if (contiguous_union(k.p_union, k.ep) && contiguous_union(k.r_union, k.er))
+    return distinct_sums(k.ep * union_trips(k.p_union), k.stride, k.er * union_trips(k.r_union),
+                         k.dilation);
+  return window_sizes(k).all;
 }
 
 // ---- axes ----------------------------------------------------------------------------
@@ -227,7 +259,7 @@ private:
     }
     for (int w = 0; w < (s_.operand == Operand::I ? 2 : 0); ++w) {
       md.wkey[w] = window_key(w, unite);
-      md.u[w] = window_sizes(md.wkey[w]).all;
+      md.u[w] = window_union_size(md.wkey[w]);
     }
     for (int a = 0; a < map_.count; ++a) {
       md.u_prod *= md.u[a];

@@ -44,7 +44,7 @@ struct PairSpec {
   FixedList<PairLoopInfo, kMaxPairLoops> crossed;  // spatial, levels child+1 .. parent
   FixedList<PairLoopInfo, kMaxPairLoops> above;    // spatial, levels above the parent
   DimArray<std::int64_t> tile{};                   // the child's tile extents (1 for MACs)
-  std::array<int, 8> chain{};                      // O keepers from the parent outward
+  std::array<int, kMaxLevels> chain{};             // O keepers from the parent outward
   int chain_size = 0;
 };
 

@@ -724,10 +724,10 @@ private:
     for (Operand o : kAllOperands) {
       const double w = p_.bits[idx(o)] / 16.0;
       // Keepers of o at or below `level`, innermost first.
-      std::vector<int> k;
+      FixedList<int, kMaxLevels> k;
       for (int l = 0; l <= level; ++l)
         if (a_.levels[l].keeps[idx(o)]) k.push_back(l);
-      if (k.empty()) continue;
+      if (k.size == 0) continue;
       // MAC pair: one word per MAC over every fanout up to the keeper; reads (W, I) or
       // updates (O) at least MACs over the largest multicast (reduction) group.
       double share = 1, hop = 0;
@@ -754,8 +754,8 @@ private:
           o == Operand::O
               ? static_cast<double>(used_words_[idx(o)])
               : std::max(static_cast<double>(used_words_[idx(o)]),
-                         level == k.back() ? static_cast<double>(known_fills_[idx(o)]) : 0.0);
-      for (std::size_t i = 0; i + 1 < k.size(); ++i) {
+                         level == k[k.size - 1] ? static_cast<double>(known_fills_[idx(o)]) : 0.0);
+      for (int i = 0; i + 1 < k.size; ++i) {
         const Level &c = a_.levels[k[i]], &par = a_.levels[k[i + 1]];
         double h = 0;
         for (int l = k[i] + 1; l <= k[i + 1]; ++l)
