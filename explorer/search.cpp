@@ -118,6 +118,8 @@ public:
     fanout_below_.assign(L_ + 1, 1);
     for (int l = 0; l < L_; ++l)
       fanout_below_[l + 1] = fanout_below_[l] * a.levels[l].fanout.size();
+    for (int l = 0; l < L_; ++l)
+      below_terms_.push_back(below_terms(l));
   }
 
   DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
@@ -602,13 +604,25 @@ private:
       const int parent = parent_of(o, child);
       u.present[idx(o)] = true;
       u.parent[idx(o)] = parent;
-      u.first[idx(o)] = pair_first_step_words(p_, spec(o, child, parent));
+      u.first[idx(o)] = pair_first_step_words(p_, spec(o, child, parent, false));
       std::int64_t all = 1, refresh = 1;
-      for (int l = L_ - 1; l > child + 1; --l)
+      for (int l = L_ - 1; l > child + 1; --l) {
+        if (context_free) {
+          // The least over the level's orders: its refreshing loops first.
+          std::int64_t refreshing = 1;
+          bool any = false;
+          for (Dim d : choice_[l].order)
+            if (refreshes_tile(o, d)) refreshing *= choice_[l].temporal[idx(d)], any = true;
+          if (any) refresh = all * refreshing;
+          for (Dim d : choice_[l].order)
+            all *= choice_[l].temporal[idx(d)];
+          continue;
+        }
         for (Dim d : choice_[l].order) {
           all *= choice_[l].temporal[idx(d)];
           if (refreshes_tile(o, d)) refresh = all;
         }
+      }
       u.outer_all[idx(o)] = all;
       u.outer_refresh[idx(o)] = refresh;
       u.cap[idx(o)] = relaxed            ? std::numeric_limits<std::int64_t>::max() / 4
@@ -624,18 +638,35 @@ private:
   // new rows too) and for O fills (at most `cap` takes find their word not yet valid).
   // `fills` receives the bound on each operand's child fills.
   double order_bound(int child, const Unions &u, OperandArray<std::int64_t> &fills) const {
+    return refresh_bound(child, u, refresh_prefixes(choice_[child + 1], child < 0), fills);
+  }
+
+  // Per operand, the product of the level's trips from its outermost loop down to the
+  // innermost loop that refreshes the operand's whole tile (0: no such loop at this level).
+  // For the MAC units (every_loop) each step is a new word, so every loop counts.
+  static OperandArray<std::int64_t> refresh_prefixes(const LevelChoice &here, bool every_loop) {
+    OperandArray<std::int64_t> prefix{};
+    std::int64_t running = 1;
+    for (Dim d : here.order) {
+      running *= here.temporal[idx(d)];
+      for (Operand o : kAllOperands)
+        if (every_loop || refreshes_tile(o, d)) prefix[idx(o)] = running;
+    }
+    return prefix;
+  }
+
+  // order_bound for the orders whose refresh prefixes (refresh_prefixes) are `prefix`. Each
+  // operand's terms grow with its prefix, which is what least_order_bound relies on.
+  double refresh_bound(int child, const Unions &u, const OperandArray<std::int64_t> &prefix,
+                       OperandArray<std::int64_t> &fills) const {
     double e = 0;
     for (Operand o : kAllOperands) {
       if (!u.present[idx(o)]) continue;
       // Trips of the loops above the child, outermost first, up to the innermost loop that
-      // refreshes the whole tile (for the MAC units, every loop: each step is a new word).
-      std::int64_t refreshes = u.outer_refresh[idx(o)], running = u.outer_all[idx(o)];
-      const LevelChoice &here = choice_[child + 1];
-      for (Dim d : here.order) {
-        running *= here.temporal[idx(d)];
-        if (child < 0 || refreshes_tile(o, d)) refreshes = running;
-      }
-      if (child < 0) refreshes = running;
+      // refreshes the whole tile.
+      const std::int64_t refreshes =
+          prefix[idx(o)] > 0 ? u.outer_all[idx(o)] * prefix[idx(o)]
+                             : (child < 0 ? u.outer_all[idx(o)] : u.outer_refresh[idx(o)]);
       const std::array<std::int64_t, 4> &w = u.first[idx(o)];
       PairCounts c;
       if (o != Operand::O) {
@@ -661,22 +692,54 @@ private:
     return o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
   }
 
+  // The refresh prefixes of the order classes of a level with these temporal trips that no
+  // other class beats for every operand at once: the least order_bound is reached at one of
+  // them, since each operand's terms grow with its prefix. Memoized per (level, trips):
+  // nodes with different tiles and spatial loops often leave the same trips.
+  const std::vector<OperandArray<std::int64_t>> &least_prefixes(int level) {
+    const LevelChoice &c = choice_[level];
+    std::array<std::int64_t, kNumDims + 1> key{};
+    key[0] = level;
+    std::uint32_t mask = 0;
+    for (Dim d : kAllDims) {
+      key[1 + idx(d)] = c.temporal[idx(d)];
+      if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
+    }
+    const auto it = prefix_memo_.find(key);
+    if (it != prefix_memo_.end()) return it->second;
+    std::vector<OperandArray<std::int64_t>> all;
+    LevelChoice scratch = c;
+    for (const std::vector<Dim> &order : orders(level, mask)) {
+      scratch.order = order;
+      all.push_back(refresh_prefixes(scratch, false));
+    }
+    const auto dominated_by = [](const OperandArray<std::int64_t> &a,
+                                 const OperandArray<std::int64_t> &b) { // b <= a everywhere
+      for (Operand o : kAllOperands)
+        if (b[idx(o)] > a[idx(o)]) return false;
+      return true;
+    };
+    std::vector<OperandArray<std::int64_t>> least;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      bool keep = true;
+      for (std::size_t j = 0; j < all.size() && keep; ++j)
+        if (j != i && dominated_by(all[i], all[j]) && (all[i] != all[j] || j < i)) keep = false;
+      if (keep) least.push_back(all[i]);
+    }
+    if (prefix_memo_.size() > (1u << 16)) prefix_memo_.clear();
+    return prefix_memo_.emplace(key, std::move(least)).first->second;
+  }
+
   // The least order_bound over the order classes of level child+1.
   double least_order_bound(int child, const Unions &u) {
-    if (child < 0) { // the MAC units' counts do not depend on the order
-      OperandArray<std::int64_t> fills{};
+    OperandArray<std::int64_t> fills{};
+    if (child < 0) // the MAC units' counts do not depend on the order
       return order_bound(child, u, fills);
-    }
-    LevelChoice &c = choice_[child + 1];
-    std::uint32_t mask = 0;
-    for (Dim d : c.order)
-      mask |= 1u << idx(d);
     double least = kInf;
-    OperandArray<std::int64_t> fills{}, least_fills{};
+    OperandArray<std::int64_t> least_fills{};
     least_fills.fill(std::numeric_limits<std::int64_t>::max());
-    for (const std::vector<Dim> &order : orders(child + 1, mask)) {
-      c.order = order;
-      least = std::min(least, order_bound(child, u, fills));
+    for (const OperandArray<std::int64_t> &prefix : least_prefixes(child + 1)) {
+      least = std::min(least, refresh_bound(child, u, prefix, fills));
       for (Operand o : kAllOperands)
         least_fills[idx(o)] = std::min(least_fills[idx(o)], fills[idx(o)]);
     }
@@ -684,7 +747,9 @@ private:
     return least;
   }
 
-  PairSpec spec(Operand o, int child, int parent) const {
+  // The pair's spec from the current choices. Without temporal loops (with_temporal false)
+  // it serves only pair_first_step_words, which pins them all.
+  PairSpec spec(Operand o, int child, int parent, bool with_temporal = true) const {
     PairSpec s;
     s.operand = o;
     s.child = child;
@@ -695,9 +760,10 @@ private:
       const LevelChoice &c = choice_[l];
       const DimArray<std::int64_t> &below = tiles_[l];
       const Fanout &f = a_.levels[l].fanout;
-      for (Dim d : c.order)
-        s.temporal.push_back(
-            {d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l, true, true});
+      if (with_temporal)
+        for (Dim d : c.order)
+          s.temporal.push_back(
+              {d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l, true, true});
       for (const Loop &x : c.spatial.loops) {
         // x loops sit outside y loops of the same dimension.
         std::int64_t stride = below[idx(x.dim)];
@@ -719,7 +785,38 @@ private:
   // A sound lower bound on the cost of every pair whose child is below `level` (those of
   // `level` are exact already), MACs included. See docs/explorer.md.
   double lower_bound_below(int level) const {
-    double e = macs_energy();
+    const BelowTerms &t = below_terms_[level];
+    double e = t.constant;
+    if (t.o_keeper_here) {
+      // The MAC units' O reads: of the takes, only one per residency of a word in the
+      // keeper finds it not yet valid.
+      const double valid = t.o_takes - static_cast<double>(most_leaving(level));
+      if (valid > 0) e += valid * t.o_valid_pj;
+    }
+    for (Operand o : {Operand::W, Operand::I}) {
+      if (t.floor_pj[idx(o)] == 0) continue;
+      const double floor_words =
+          std::max(static_cast<double>(used_words_[idx(o)]),
+                   t.floor_from_fills[idx(o)] ? static_cast<double>(known_fills_[idx(o)]) : 0.0);
+      e += floor_words * t.floor_pj[idx(o)];
+    }
+    return e;
+  }
+
+  // lower_bound_below(level) = constant + the O term of the MAC units' first touches (when
+  // the innermost keeper of O is `level`) + per W and I, floor words times floor_pj.
+  struct BelowTerms {
+    double constant = 0;
+    bool o_keeper_here = false;
+    double o_takes = 0, o_valid_pj = 0;
+    OperandArray<double> floor_pj{};
+    OperandArray<bool> floor_from_fills{};
+  };
+
+  // The terms of lower_bound_below that depend only on the architecture and the problem.
+  BelowTerms below_terms(int level) const {
+    BelowTerms t;
+    t.constant = macs_energy();
     const double macs = static_cast<double>(p_.macs());
     for (Operand o : kAllOperands) {
       const double w = p_.bits[idx(o)] / 16.0;
@@ -730,43 +827,40 @@ private:
       if (k.size == 0) continue;
       // MAC pair: one word per MAC over every fanout up to the keeper; reads (W, I) or
       // updates (O) at least MACs over the largest multicast (reduction) group.
-      double share = 1, hop = 0;
+      double share = 1, hop = 0, all_fanouts = 1;
       for (int l = 0; l <= k[0]; ++l) {
         const Fanout &f = a_.levels[l].fanout;
         if (o == Operand::O ? f.reduction : f.multicast) share *= static_cast<double>(f.size());
         hop += f.hop_pj;
+        all_fanouts *= static_cast<double>(f.size());
       }
       const Level &k0 = a_.levels[k[0]];
-      e += w * (macs * hop + macs / share * (o == Operand::O ? k0.write_pj : k0.read_pj));
+      t.constant += w * (macs * hop + macs / share * (o == Operand::O ? k0.write_pj : k0.read_pj));
       if (o == Operand::O && k[0] == level) {
-        // The MAC units' O reads: of the takes (at least MACs over all the fanouts below the
-        // keeper), only one per residency of a word in the keeper finds it not yet valid.
-        double all_fanouts = 1;
-        for (int l = 0; l <= k[0]; ++l)
-          all_fanouts *= static_cast<double>(a_.levels[l].fanout.size());
-        const double valid = macs / all_fanouts - static_cast<double>(most_leaving(k[0]));
-        if (valid > 0) e += w * valid * (k0.read_pj + hop);
+        // Takes are at least MACs over all the fanouts below the keeper.
+        t.o_keeper_here = true;
+        t.o_takes = macs / all_fanouts;
+        t.o_valid_pj = w * (k0.read_pj + hop);
       }
       // Pairs between keepers at or below `level`: every word passes each of them; W and I
       // fills below a level are at least its own fills (each filled word is read at
       // least once, and a child receives what its parent reads).
-      const double floor_words =
-          o == Operand::O
-              ? static_cast<double>(used_words_[idx(o)])
-              : std::max(static_cast<double>(used_words_[idx(o)]),
-                         level == k[k.size - 1] ? static_cast<double>(known_fills_[idx(o)]) : 0.0);
+      double chain_pj = 0;
       for (int i = 0; i + 1 < k.size; ++i) {
         const Level &c = a_.levels[k[i]], &par = a_.levels[k[i + 1]];
         double h = 0;
         for (int l = k[i] + 1; l <= k[i + 1]; ++l)
           h += a_.levels[l].fanout.hop_pj;
-        if (o == Operand::O)
-          e += w * floor_words * (par.write_pj + h);
-        else
-          e += w * floor_words * (par.read_pj + c.write_pj + h);
+        chain_pj += o == Operand::O ? par.write_pj + h : par.read_pj + c.write_pj + h;
+      }
+      if (o == Operand::O) {
+        t.constant += w * static_cast<double>(used_words_[idx(o)]) * chain_pj;
+      } else {
+        t.floor_pj[idx(o)] = w * chain_pj;
+        t.floor_from_fills[idx(o)] = level == k[k.size - 1];
       }
     }
-    return e;
+    return t;
   }
 
   void leaf(double energy_pairs) {
@@ -811,6 +905,7 @@ private:
   std::vector<DimArray<std::int64_t>> tiles_; // tiles_[l+1] = tile of level l
   std::vector<std::int64_t> fanout_below_;    // product of fanout sizes of levels < l
   OperandArray<std::int64_t> used_words_{};
+  std::vector<BelowTerms> below_terms_; // per level, for lower_bound_below
   OperandArray<std::int64_t> known_fills_{};
   // leaving_[l+1][o]: words leaving level l (before reduction) under the current choice,
   // i.e. its residency-words, set when the pair whose child is l is priced exactly.
@@ -819,6 +914,8 @@ private:
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
   const std::atomic<bool> &stop_flag_ = shared_.stopped;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
+  std::map<std::array<std::int64_t, kNumDims + 1>, std::vector<OperandArray<std::int64_t>>>
+      prefix_memo_;
 };
 
 } // namespace
@@ -857,7 +954,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   // search always has a mapping to report, and cuts start at once.
   {
     std::mt19937_64 rng(1);
-    for (int i = 0; i < 256; ++i)
+    for (int i = 0; i < opt.random_incumbents; ++i)
       if (const auto m = random_mapping(p, a, rng, 20); m && satisfies(*m, opt.constraints, a, p))
         root.offer(*m);
   }

@@ -37,6 +37,10 @@ struct ExploreOptions {
   // are cut from the start. A finished search returns the same mapping as without it; it may
   // return found == false when no mapping costs at most this (up to rounding).
   double upper_bound = std::numeric_limits<double>::infinity();
+  // Random points of the mapspace (seeded) tried before the search for a first incumbent, so
+  // that a budgeted search always has a mapping and cuts start at once. 0: none (tests use
+  // this with upper_bound to check that every cut is sound).
+  int random_incumbents = 256;
 };
 
 struct ExploreStats {
