@@ -173,11 +173,14 @@ public:
   // Every node at `level`, given tile(level) and the choices above, best bound first.
   // With context_free, the bounds hold for every order of the levels above (the shared
   // expansion below a top-level node serves all of its orders).
-  Expansion expand(int level, double cost_above, bool context_free = false, bool relaxed = false) {
+  // With parts > 1, only the spatial choices si with si % parts == part are expanded (a
+  // thread's share); merge_parts joins the shares into the whole expansion.
+  Expansion expand(int level, double cost_above, bool context_free = false, bool relaxed = false,
+                   int part = 0, int parts = 1) {
     Expansion x;
     const DimArray<std::int64_t> here = tile(level);
     x.spatials = spatial_options(level);
-    for (int si = 0; si < static_cast<int>(x.spatials.size()); ++si) {
+    for (int si = part; si < static_cast<int>(x.spatials.size()); si += parts) {
       const SpatialChoice &sp = x.spatials[si];
       if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
       DimArray<std::int64_t> left;
@@ -301,13 +304,35 @@ public:
   // with the top level empty and first touches of O not credited (cap unbounded), bounds
   // the subtree of every top node through the best of its nodes that fits inside it.
   // Needs a top level without a fanout (its spatial loops would change the pairs below).
-  std::vector<double> relaxed_inner_bounds(const Expansion &top) {
-    std::vector<double> out(top.nodes.size(), 0.0);
-    if (L_ < 2 || a_.levels[L_ - 1].fanout.size() > 1) return out;
+  // Whether relaxed_inner_bounds applies (it needs a top level without a fanout).
+  bool relaxation_applies() const { return L_ >= 2 && a_.levels[L_ - 1].fanout.size() == 1; }
+
+  // A share (see expand) of the relaxed expansion that relaxed_inner_bounds needs.
+  Expansion relaxed_expansion(int part, int parts) {
     choice_[L_ - 1] = LevelChoice{};
     choice_[L_ - 1].spatial.factor.fill(1);
     tile(L_ - 2) = p_.size;
-    const Expansion inner = expand(L_ - 2, 0.0, true, true);
+    return expand(L_ - 2, 0.0, true, true, part, parts);
+  }
+
+  // The whole expansion from its shares, in the order expand() gives it in one piece: by
+  // bound, then in enumeration order (spatial choice first, then tile), which is each
+  // share's own order.
+  static Expansion merge_parts(std::vector<Expansion> &shares) {
+    Expansion x;
+    if (shares.empty()) return x;
+    x.spatials = std::move(shares[0].spatials);
+    for (Expansion &e : shares)
+      x.nodes.insert(x.nodes.end(), e.nodes.begin(), e.nodes.end());
+    std::stable_sort(x.nodes.begin(), x.nodes.end(), [](const Node &p, const Node &q) {
+      return p.bound != q.bound ? p.bound < q.bound : p.spatial < q.spatial;
+    });
+    return x;
+  }
+
+  std::vector<double> relaxed_inner_bounds(const Expansion &top, const Expansion &inner) {
+    std::vector<double> out(top.nodes.size(), 0.0);
+    if (!relaxation_applies()) return out;
     // An expansion cut short by a budget is not the complete list the bound needs.
     if (shared_.stopped.load()) return std::vector<double>(top.nodes.size(), 0.0);
     // Nodes are sorted by bound, so the first that fits a top node's tile gives its bound;
@@ -970,7 +995,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   // Work is split one level below the top: a subproblem is a top-level node with one of
   // its loop orders, and all threads share the nodes of each subproblem's expansion.
   struct Below {
-    std::once_flag expanded;
+    std::atomic<int> state{0}; // 0: not expanded, 1: a thread is expanding it, 2: expanded
     std::unique_ptr<Searcher::Expansion> nodes; // bounds without the cost above
   };
   std::vector<Below> below(top.size());
@@ -981,7 +1006,21 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     std::atomic<std::size_t> next{0};
     std::atomic<bool> finished{false};
   };
-  const std::vector<double> inner = root.relaxed_inner_bounds(expansion);
+  // The relaxed expansion behind relaxed_inner_bounds, its spatial choices shared out
+  // among the threads.
+  std::vector<double> inner(top.size(), 0.0);
+  if (root.relaxation_applies()) {
+    std::vector<Searcher::Expansion> shares(threads);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        Searcher s(p, a, opt, shared, start);
+        shares[t] = s.relaxed_expansion(t, threads);
+      });
+    for (std::thread &t : pool)
+      t.join();
+    inner = root.relaxed_inner_bounds(expansion, Searcher::merge_parts(shares));
+  }
   std::vector<std::unique_ptr<Sub>> subs;
   std::vector<double> unpriced_bound; // top nodes a budget left unpriced
   for (std::size_t i = 0; i < top.size(); ++i) {
@@ -1002,45 +1041,65 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::stable_sort(subs.begin(), subs.end(),
                    [](const auto &x, const auto &y) { return x->bound < y->bound; });
   std::atomic<std::size_t> done{0};
+  // A thread that reaches a subproblem whose expansion another thread is computing does
+  // not wait for it: it goes on with later subproblems and comes back in a later pass.
   auto worker = [&] {
     Searcher s(p, a, opt, shared, start);
-    for (const auto &sub : subs) {
-      if (sub->finished.load()) continue;
-      if (shared.stopped.load() || s.stop_now()) return;
-      if (cut(sub->bound)) {
-        if (!sub->finished.exchange(true)) {
-          shared.pruned.fetch_add(1);
-          done.fetch_add(1);
+    for (bool deferred = true; deferred;) {
+      deferred = false;
+      bool progressed = false;
+      for (const auto &sub : subs) {
+        if (sub->finished.load()) continue;
+        if (shared.stopped.load() || s.stop_now()) return;
+        if (cut(sub->bound)) {
+          if (!sub->finished.exchange(true)) {
+            shared.pruned.fetch_add(1);
+            done.fetch_add(1);
+          }
+          continue;
         }
-        continue;
-      }
-      s.enter(L - 1, expansion, top[sub->node], *sub->order);
-      if (L == 1) {
-        if (!sub->finished.exchange(true)) {
-          s.search_orders_leaf(sub->cost);
-          done.fetch_add(1);
+        if (L == 1) {
+          s.enter(L - 1, expansion, top[sub->node], *sub->order);
+          if (!sub->finished.exchange(true)) {
+            s.search_orders_leaf(sub->cost);
+            done.fetch_add(1);
+          }
+          continue;
         }
-        continue;
-      }
-      Below &b = below[sub->node];
-      std::call_once(b.expanded, [&] {
-        b.nodes = std::make_unique<Searcher::Expansion>(s.expand(L - 2, 0.0, true));
-      });
-      const std::vector<Searcher::Node> &nodes = b.nodes->nodes;
-      for (;;) {
-        const std::size_t i = sub->next.fetch_add(1);
-        if (i >= nodes.size()) break;
-        if (cut(sub->cost + nodes[i].bound)) {
-          // Sorted by bound: the rest is cut too.
-          const std::size_t rest = nodes.size() - i;
-          sub->next.store(nodes.size());
-          shared.pruned.fetch_add(static_cast<std::int64_t>(rest));
-          break;
+        Below &b = below[sub->node];
+        if (b.state.load() != 2) {
+          int expected = 0;
+          if (!b.state.compare_exchange_strong(expected, 1)) {
+            if (expected == 1) {
+              deferred = true;
+              continue;
+            }
+          } else {
+            s.enter(L - 1, expansion, top[sub->node], *sub->order);
+            b.nodes = std::make_unique<Searcher::Expansion>(s.expand(L - 2, 0.0, true));
+            b.state.store(2);
+          }
         }
-        s.search_node(L - 2, *b.nodes, nodes[i], sub->cost);
-        if (shared.stopped.load()) return;
+        progressed = true;
+        s.enter(L - 1, expansion, top[sub->node], *sub->order);
+        const std::vector<Searcher::Node> &nodes = b.nodes->nodes;
+        for (;;) {
+          const std::size_t i = sub->next.fetch_add(1);
+          if (i >= nodes.size()) break;
+          if (cut(sub->cost + nodes[i].bound)) {
+            // Sorted by bound: the rest is cut too.
+            const std::size_t rest = nodes.size() - i;
+            sub->next.store(nodes.size());
+            shared.pruned.fetch_add(static_cast<std::int64_t>(rest));
+            break;
+          }
+          s.search_node(L - 2, *b.nodes, nodes[i], sub->cost);
+          if (shared.stopped.load()) return;
+        }
+        if (!shared.stopped.load() && !sub->finished.exchange(true)) done.fetch_add(1);
       }
-      if (!shared.stopped.load() && !sub->finished.exchange(true)) done.fetch_add(1);
+      // Only expansions in progress are left: let their threads run.
+      if (deferred && !progressed) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
   };
   std::vector<std::thread> pool;
