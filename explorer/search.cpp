@@ -15,6 +15,7 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 namespace tessel {
 
@@ -620,7 +621,82 @@ private:
     // Over the levels above child+1 (whose order is what varies): the product of all
     // their trips, and of those up to the innermost loop refreshing each operand's tile.
     OperandArray<std::int64_t> outer_all{}, outer_refresh{};
+    // Input words the children must receive and the parent must read whatever the orders
+    // (input_need); 0 when the child does not keep I or is the MAC units.
+    std::int64_t input_fills = 0, input_reads = 0;
   };
+
+  // The values of one dimension a unit (a child instance, or a group of them) sees over the
+  // run: a contiguous run of `block` values, repeated `blocks` times at spacings of at least
+  // `gap` (values of other units lie between the runs).
+  struct ValueRuns {
+    std::int64_t block = 1, blocks = 1, gap = 0;
+  };
+
+  // The runs of dimension d for a unit of `child` that includes the spatial loops of level
+  // child+1 on multicast fanouts when `fold_multicast`: walking the loops of d outward from
+  // the unit, temporal loops extend the run until a spatial loop outside the unit
+  // interleaves other units' values; from then on they repeat it.
+  ValueRuns value_runs(Dim d, int child, bool fold_multicast) const {
+    ValueRuns v;
+    v.block = tile(child)[idx(d)];
+    for (int l = child + 1; l < L_; ++l) {
+      const LevelChoice &c = choice_[l];
+      const bool folded = fold_multicast && l == child + 1 && a_.levels[l].fanout.multicast;
+      const std::int64_t spatial = c.spatial.factor[idx(d)];
+      if (spatial > 1) {
+        if (folded && v.gap == 0)
+          v.block *= spatial;
+        else if (v.gap == 0)
+          v.gap = v.block * spatial;
+      }
+      const std::int64_t t = c.temporal[idx(d)];
+      (v.gap == 0 ? v.block : v.blocks) *= t;
+    }
+    return v;
+  }
+
+  // Distinct p*s + r*d (input rows, or columns) over a unit's runs of the output dimension
+  // and the filter dimension. Lower bounds where exactness would need the whole structure:
+  // of the filter values only the first run is used, and when a single window has holes,
+  // only the first output run.
+  static std::int64_t window_values(const ValueRuns &out, const ValueRuns &filter,
+                                    std::int64_t stride, std::int64_t dilation) {
+    const std::int64_t one = distinct_sums(out.block, stride, filter.block, dilation);
+    if (out.blocks == 1) return one;
+    const std::int64_t span = (out.block - 1) * stride + (filter.block - 1) * dilation + 1;
+    if (one != span) return one;
+    // Equally or further spaced intervals of length span.
+    return span + (out.blocks - 1) * std::min(out.gap * stride, span);
+  }
+
+  // Input words a unit of `child` uses over the run, each of which it must receive at least
+  // once, whatever the loop orders.
+  std::int64_t input_unit_words(int child, bool fold_multicast) const {
+    const auto runs = [&](Dim d) { return value_runs(d, child, fold_multicast); };
+    std::int64_t words = 1;
+    for (Dim d : {Dim::N, Dim::C, Dim::G}) {
+      const ValueRuns v = runs(d);
+      words *= v.block * v.blocks;
+    }
+    return words * window_values(runs(Dim::P), runs(Dim::R), p_.stride_h, p_.dilation_h) *
+           window_values(runs(Dim::Q), runs(Dim::S), p_.stride_w, p_.dilation_w);
+  }
+
+  // Input words every child instance must receive (fills) and the parent must read (reads:
+  // one per multicast group of children, the group counted through its members at the
+  // fanout right above the child), whatever the loop orders: each distinct word a unit
+  // uses reaches it at least once. Order bounds count only whole-tile refreshes for I;
+  // this adds the rows that sliding windows bring.
+  std::pair<std::int64_t, std::int64_t> input_need(int child, int parent) const {
+    std::int64_t instances = 1, groups = 1;
+    for (int l = child + 1; l < L_; ++l) {
+      const bool united = l <= parent && a_.levels[l].fanout.multicast;
+      instances *= choice_[l].spatial.used;
+      if (!united) groups *= choice_[l].spatial.used;
+    }
+    return {instances * input_unit_words(child, false), groups * input_unit_words(child, true)};
+  }
 
   Unions unions(int child, bool context_free, bool relaxed = false) const {
     Unions u;
@@ -650,6 +726,8 @@ private:
       }
       u.outer_all[idx(o)] = all;
       u.outer_refresh[idx(o)] = refresh;
+      if (o == Operand::I && child >= 0)
+        std::tie(u.input_fills, u.input_reads) = input_need(child, parent);
       u.cap[idx(o)] = relaxed            ? std::numeric_limits<std::int64_t>::max() / 4
                       : parent == L_ - 1 ? used_words_[idx(o)]
                       : context_free     ? most_leaving(parent)
@@ -697,7 +775,11 @@ private:
       if (o != Operand::O) {
         c.child_fills = w[0] * refreshes;
         c.parent_reads = w[1] * refreshes;
-        c.fanout_words = w[0] * refreshes;
+        if (o == Operand::I) {
+          c.child_fills = std::max(c.child_fills, u.input_fills);
+          c.parent_reads = std::max(c.parent_reads, u.input_reads);
+        }
+        c.fanout_words = c.child_fills;
       } else {
         const std::int64_t valid = std::max<std::int64_t>(0, w[3] * refreshes - u.cap[idx(o)]);
         c.child_fills = valid;
