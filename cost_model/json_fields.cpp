@@ -19,6 +19,11 @@ std::string join(const std::vector<std::string> &names) {
   return s;
 }
 
+// A name in JSON quotes (escaped as JSON would write it).
+std::string quoted(const std::string &s) {
+  return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 } // namespace
 
 std::string show(const Json &v) {
@@ -31,6 +36,10 @@ void Field::fail(const std::string &detail) const { user_error(where(), detail);
 
 void Field::expected(const std::string &what) const {
   fail("must be " + what + ", got " + show(j));
+}
+
+void Field::fail_at(std::string_view key, const std::string &detail) const {
+  user_error(file + ": " + child(path, key), detail);
 }
 
 Field Field::at(std::string_view key) const {
@@ -47,8 +56,8 @@ void Field::object(const std::vector<std::string> &allowed, const std::string &w
     if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
     const auto close = closest_name(item.key(), allowed);
     user_error(file + ": " + child(path, item.key()),
-               "unknown key \"" + item.key() + "\"" +
-                   (close ? " (did you mean \"" + *close + "\"?)" : std::string()) +
+               "unknown key " + quoted(item.key()) +
+                   (close ? " (did you mean " + quoted(*close) + "?)" : std::string()) +
                    "; allowed here: " + join(allowed));
   }
 }
@@ -89,9 +98,10 @@ std::int64_t Field::integer(const std::string &what) const {
   expected(what);
 }
 
-std::int64_t Field::positive() const {
+std::int64_t Field::positive(std::int64_t max) const {
   const std::int64_t v = integer("a positive integer");
   if (v < 1) expected("a positive integer");
+  if (v > max) fail("must be at most " + std::to_string(max) + ", got " + show(j));
   return v;
 }
 

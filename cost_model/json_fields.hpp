@@ -1,5 +1,5 @@
-// Small helpers for strict reading of JSON configuration objects (energy tables, sweep
-// configs): each value is read through a Field that knows its file and field path, so every
+// The strict reader of every JSON input (problems, architectures, mappings, networks,
+// energy tables, sweep configs): each value is read through a Field that knows its file and field path, so every
 // error names both, in the style of cost_model/json_io.hpp:
 //   S.json: space.rf_bytes[2]: must be a positive integer, got -3
 // Unknown keys are rejected with the closest allowed key as a hint.
@@ -8,6 +8,7 @@
 #include "cost_model/json_io.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ struct Field {
   std::string where() const { return path.empty() ? file : file + ": " + path; }
   [[noreturn]] void fail(const std::string &detail) const;
   [[noreturn]] void expected(const std::string &what) const; // "must be <what>, got <value>"
+  // Fails at the field `key` of this object, whether or not it is present.
+  [[noreturn]] void fail_at(std::string_view key, const std::string &detail) const;
 
   Field at(std::string_view key) const;
   Field at(std::size_t i) const;
@@ -36,7 +39,7 @@ struct Field {
   const Json &array(const std::string &what = "an array") const;
   const Json &non_empty_array(const std::string &what = "a non-empty array") const;
   std::int64_t integer(const std::string &what = "an integer") const;
-  std::int64_t positive() const;
+  std::int64_t positive(std::int64_t max = std::numeric_limits<std::int64_t>::max()) const;
   std::int64_t non_negative_integer() const;
   double number(const std::string &what = "a number") const;
   double non_negative() const;

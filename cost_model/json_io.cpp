@@ -1,5 +1,7 @@
 #include "cost_model/json_io.hpp"
 
+#include "cost_model/json_fields.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -89,127 +91,26 @@ std::string where_of(const std::string &file, const std::string &path) {
   return path.empty() ? file : file + ": " + path;
 }
 
-// A value as the user wrote it, shortened when long.
-std::string show(const Json &v) {
-  std::string s = text_of(v);
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
-  return s;
-}
-
+using json_fields::show;
 // One JSON value and where it sits: the file and the field path inside it.
-struct Node {
-  const Json &j;
-  const std::string &file;
-  std::string path;
-
-  [[noreturn]] void fail(const std::string &detail) const {
-    user_error(where_of(file, path), detail);
-  }
-  [[noreturn]] void expected(const std::string &what) const {
-    fail("must be " + what + ", got " + show(j));
-  }
-
-  // Fails at the field `key` of this object, whether or not it is present.
-  [[noreturn]] void fail_at(std::string_view key, const std::string &detail) const {
-    user_error(where_of(file, child_path(path, key)), detail);
-  }
-
-  Node at(std::string_view key) const {
-    return {j.at(std::string(key)), file, child_path(path, key)};
-  }
-  Node at(std::size_t i) const { return {j.at(i), file, index_path(path, i)}; }
-
-  const Json &array(const std::string &what = "an array") const {
-    if (!j.is_array()) expected(what);
-    return j;
-  }
-
-  // An integer (a float with an integral value is accepted too); `what` names the
-  // expectation in the message.
-  std::int64_t integer(const std::string &what = "an integer") const {
-    if (j.is_number_unsigned()) {
-      if (j.get<std::uint64_t>() >
-          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        expected(what + " (it is too large)");
-      return static_cast<std::int64_t>(j.get<std::uint64_t>());
-    }
-    if (j.is_number_integer()) return j.get<std::int64_t>();
-    if (j.is_number_float()) {
-      const double v = j.get<double>();
-      if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.0e15)
-        return static_cast<std::int64_t>(v);
-    }
-    expected(what);
-  }
-
-  std::int64_t positive(std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
-    const std::int64_t v = integer("a positive integer");
-    if (v < 1) expected("a positive integer");
-    if (v > max) fail("must be at most " + std::to_string(max) + ", got " + show(j));
-    return v;
-  }
-
-  double number(const std::string &what = "a number") const {
-    if (!j.is_number()) expected(what);
-    const double v = j.get<double>();
-    if (!std::isfinite(v)) expected(what);
-    return v;
-  }
-  double non_negative() const {
-    const double v = number("a non-negative number");
-    if (v < 0) expected("a non-negative number");
-    return v;
-  }
-  double positive_number() const {
-    const double v = number("a positive number");
-    if (v <= 0) expected("a positive number");
-    return v;
-  }
-
-  bool boolean() const {
-    if (!j.is_boolean()) expected("true or false");
-    return j.get<bool>();
-  }
-
-  std::string string(const std::string &what = "a string") const {
-    if (!j.is_string()) expected(what);
-    return j.get<std::string>();
-  }
-  std::string non_empty_string() const {
-    std::string s = string("a non-empty string");
-    if (s.empty()) expected("a non-empty string");
-    return s;
-  }
-};
+using Node = json_fields::Field;
 
 // A JSON object with a fixed set of allowed keys: any other key is an error naming it.
 class Object {
 public:
-  Object(const Node &n, std::vector<std::string> allowed, const std::string &what = "an object")
-      : n_(n), allowed_(std::move(allowed)) {
-    if (!n.j.is_object()) n.expected(what);
-    for (const auto &item : n.j.items()) {
-      if (std::find(allowed_.begin(), allowed_.end(), item.key()) != allowed_.end()) continue;
-      user_error(where_of(n.file, child_path(n.path, item.key())),
-                 "unknown key " + in_quotes(item.key()) + suggestion(item.key(), allowed_) +
-                     "; allowed here: " + join(allowed_));
-    }
+  Object(const Node &n, const std::vector<std::string> &allowed,
+         const std::string &what = "an object")
+      : n_(n) {
+    n.object(allowed, what);
   }
 
   const Node &node() const { return n_; }
-  bool has(std::string_view key) const { return n_.j.contains(std::string(key)); }
-  std::optional<Node> get(std::string_view key) const {
-    if (!has(key)) return std::nullopt;
-    return n_.at(key);
-  }
-  Node required(std::string_view key) const {
-    if (!has(key)) n_.fail("missing required key " + in_quotes(key));
-    return n_.at(key);
-  }
+  bool has(std::string_view key) const { return n_.has(key); }
+  std::optional<Node> get(std::string_view key) const { return n_.get(key); }
+  Node required(std::string_view key) const { return n_.required(key); }
 
 private:
   Node n_;
-  std::vector<std::string> allowed_;
 };
 
 Dim parse_dim_node(const Node &n, const std::string &hint = "") {
