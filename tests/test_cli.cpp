@@ -68,6 +68,20 @@ TEST_CASE("tessel lower prints the loop nest", "[correctness]") {
   CHECK_THAT(r.out, Catch::Contains("O[k][p][q] += I[c][p + r][q + s] * W[k][c][r][s]"));
 }
 
+TEST_CASE("tessel lower refuses LLVM-only options without --emit llvm", "[error]") {
+  const TempDir dir;
+  for (const std::string opt : {"--opt", "--float", "--unroll"}) {
+    std::vector<std::string> args = {"lower", opt};
+    if (opt == "--opt") args.push_back("2");
+    if (opt == "--unroll") args.push_back("0");
+    const auto r = run_cli(args, dir.path());
+    INFO(opt);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains(opt + ": applies only with --emit llvm"));
+  }
+}
+
 TEST_CASE("tessel --help and tessel eval --help", "[correctness]") {
   const TempDir dir;
   const auto top = run_cli({"--help"}, dir.path());

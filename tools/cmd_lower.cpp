@@ -57,6 +57,10 @@ int run_lower(const Args &args) {
 #endif
   }
   if (what != "nest") user_error("--emit", "must be nest or llvm, got '" + what + "'");
+  // The LLVM-only options mean nothing for the loop-nest text: say so rather than ignore them.
+  for (const char *llvm_only : {"opt", "float", "unroll", "instrumented"})
+    if (vm.count(llvm_only) && !vm[llvm_only].defaulted())
+      user_error(std::string("--") + llvm_only, "applies only with --emit llvm");
   emit(loop_nest_text(problem.value, arch.value, mapping.value), option(vm, "out"));
   return 0;
 }
