@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -171,17 +172,25 @@ public:
     tile(level - 1) = n.below;
   }
 
+  // How expand() works. With context_free, the bounds hold for every order of the levels
+  // above (the shared expansion below a top-level node serves all of its orders); relaxed
+  // is relaxed_inner_bounds' mode. With parts > 1, only the spatial choices si with
+  // si % parts == part are expanded (a thread's share; merge_parts joins the shares). With
+  // drop_with_cost, nodes that cut() already rejects at that cost above are left out (the
+  // incumbent only improves, so they would be cut whenever they were reached).
+  struct ExpandMode {
+    bool context_free = false, relaxed = false;
+    int part = 0, parts = 1;
+    std::optional<double> drop_with_cost;
+  };
+
   // Every node at `level`, given tile(level) and the choices above, best bound first.
-  // With context_free, the bounds hold for every order of the levels above (the shared
-  // expansion below a top-level node serves all of its orders).
-  // With parts > 1, only the spatial choices si with si % parts == part are expanded (a
-  // thread's share); merge_parts joins the shares into the whole expansion.
-  Expansion expand(int level, double cost_above, bool context_free = false, bool relaxed = false,
-                   int part = 0, int parts = 1) {
+  Expansion expand(int level, double cost_above) { return expand(level, cost_above, ExpandMode{}); }
+  Expansion expand(int level, double cost_above, const ExpandMode &mode) {
     Expansion x;
     const DimArray<std::int64_t> here = tile(level);
     x.spatials = spatial_options(level);
-    for (int si = part; si < static_cast<int>(x.spatials.size()); si += parts) {
+    for (int si = mode.part; si < static_cast<int>(x.spatials.size()); si += mode.parts) {
       const SpatialChoice &sp = x.spatials[si];
       if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
       DimArray<std::int64_t> left;
@@ -194,8 +203,12 @@ public:
         n.below = below;
         apply(level, x, n);
         n.bound = cost_above +
-                  least_order_bound(level - 1, unions(level - 1, context_free, relaxed)) +
+                  least_order_bound(level - 1, unions(level - 1, mode.context_free, mode.relaxed)) +
                   (level > 0 ? lower_bound_below(level - 1) : macs_energy());
+        if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound)) {
+          shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+          return;
+        }
         x.nodes.push_back(n);
       });
     }
@@ -283,7 +296,9 @@ public:
   // Depth-first search below a level whose choices above are set.
   void dfs(int level, double cost_above) {
     if (shared_.stopped.load(std::memory_order_relaxed)) return;
-    const Expansion x = expand(level, cost_above);
+    ExpandMode mode;
+    mode.drop_with_cost = 0.0; // the bounds include cost_above
+    const Expansion x = expand(level, cost_above, mode);
     for (const Node &n : x.nodes) {
       if (stop_now()) return;
       if (cut(n.bound)) {
@@ -313,7 +328,11 @@ public:
     choice_[L_ - 1] = LevelChoice{};
     choice_[L_ - 1].spatial.factor.fill(1);
     tile(L_ - 2) = p_.size;
-    return expand(L_ - 2, 0.0, true, true, part, parts);
+    ExpandMode mode;
+    mode.context_free = mode.relaxed = true;
+    mode.part = part;
+    mode.parts = parts;
+    return expand(L_ - 2, 0.0, mode);
   }
 
   // The whole expansion from its shares, in the order expand() gives it in one piece: by
@@ -409,7 +428,7 @@ public:
       c.temporal.fill(1);
       for (const Loop &x : m.levels[l].temporal) {
         c.temporal[idx(x.dim)] = x.trip;
-        c.order.push_back(x.dim);
+        if (x.trip > 1) c.order.push_back(x.dim); // as the search's own orders
       }
     }
     tile(L_ - 1) = p_.size;
@@ -1122,6 +1141,11 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   }
   std::stable_sort(subs.begin(), subs.end(),
                    [](const auto &x, const auto &y) { return x->bound < y->bound; });
+  // The least cost above of each top-level node's subproblems (its shared expansion leaves
+  // out the nodes that even this cannot save).
+  std::vector<double> least_cost(top.size(), kInf);
+  for (const auto &sub : subs)
+    least_cost[sub->node] = std::min(least_cost[sub->node], sub->cost);
   std::atomic<std::size_t> done{0};
   // A thread that reaches a subproblem whose expansion another thread is computing does
   // not wait for it: it goes on with later subproblems and comes back in a later pass.
@@ -1158,7 +1182,10 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
             }
           } else {
             s.enter(L - 1, expansion, top[sub->node], *sub->order);
-            b.nodes = std::make_unique<Searcher::Expansion>(s.expand(L - 2, 0.0, true));
+            Searcher::ExpandMode mode;
+            mode.context_free = true;
+            mode.drop_with_cost = least_cost[sub->node];
+            b.nodes = std::make_unique<Searcher::Expansion>(s.expand(L - 2, 0.0, mode));
             b.state.store(2);
           }
         }
