@@ -4,6 +4,7 @@
 #include "cost_model/window_union.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 
 namespace tessel {
@@ -65,6 +66,8 @@ public:
     }
     for (int a = 0; a < map_.count; ++a)
       if (map_.kind[a] == AxisKind::Plain) plain_mask_ |= 1u << a;
+    for (Dim d : kAllDims)
+      if (map_.kind[map_.axis[idx(d)]] == AxisKind::Plain) tile_plain_ *= s.tile[idx(d)];
     // The shift of window axis w's base at a carry at temporal position j: the carry loop
     // advances by its stride, the loops inside it wrap back (suffix sums from the inside).
     std::array<std::array<std::int64_t, 2>, 2> wrap{}; // [w][p side, r side] of loops > j
@@ -132,22 +135,16 @@ private:
       if (cache_[i].unite == unite) return cache_[i];
     MaskData &md = cache_[cached_ < kCache ? cached_++ : (cached_ = 1, 0)];
     md.unite = unite;
-    md.free_crossed = 1;
     // |U_a| of the plain axes: the tile's extent times the united loops' trips.
-    std::array<std::int64_t, kNumDims> plain{};
-    for (Dim d : kAllDims)
-      plain[idx(d)] = map_.kind[map_.axis[idx(d)]] == AxisKind::Plain ? s_.tile[idx(d)] : 1;
+    md.free_crossed = 1;
+    md.non_window = tile_plain_;
     for (int i = 0; i < s_.crossed.size; ++i) {
-      if (!(unite >> i & 1)) {
-        md.free_crossed *= s_.crossed[i].trip;
-        continue;
-      }
-      const Dim d = s_.crossed[i].dim;
-      if (map_.kind[map_.axis[idx(d)]] == AxisKind::Plain) plain[idx(d)] *= s_.crossed[i].trip;
+      const PairLoopInfo &l = s_.crossed[i];
+      if (!(unite >> i & 1))
+        md.free_crossed *= l.trip;
+      else if (map_.kind[map_.axis[idx(l.dim)]] == AxisKind::Plain)
+        md.non_window *= l.trip;
     }
-    md.non_window = 1;
-    for (std::int64_t u : plain)
-      md.non_window *= u;
     md.u_prod = md.non_window;
     for (int w = 0; w < windows_; ++w) {
       md.window[w].init(window_key(w, unite));
@@ -161,12 +158,10 @@ private:
   mutable int cached_ = 0;
 
   WindowKey window_key(int w, std::uint64_t unite) const {
-    WindowKey k;
     const Dim pd = window_output_dim(w), rd = window_filter_dim(w);
-    k.ep = s_.tile[idx(pd)];
-    k.er = s_.tile[idx(rd)];
-    k.stride = w == 0 ? p_.stride_h : p_.stride_w;
-    k.dilation = w == 0 ? p_.dilation_h : p_.dilation_w;
+    WindowKey k =
+        WindowKey::shape(s_.tile[idx(pd)], s_.tile[idx(rd)], w == 0 ? p_.stride_h : p_.stride_w,
+                         w == 0 ? p_.dilation_h : p_.dilation_w);
     for (int i = 0; i < s_.crossed.size; ++i) {
       if (!(unite >> i & 1)) continue;
       const PairLoopInfo &l = s_.crossed[i];
@@ -184,6 +179,7 @@ private:
   // [j][w][side]: the shift of window axis w's base (P side, R side) at a carry at j.
   std::array<std::array<std::array<std::int64_t, 2>, 2>, kMaxPairLoops> shift_;
   std::uint32_t plain_mask_ = 0;
+  std::int64_t tile_plain_ = 1; // the product of the tile's extents on plain axes
 };
 
 std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
@@ -196,26 +192,44 @@ std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
 // O words taken by a child that are valid in the parent; see valid_fills in
 // analytical_model.cpp for the derivation of the terms.
 std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev) {
-  const int k = s.chain_size;
-  std::array<int, 9> R{};
-  R[0] = s.temporal.size; // positions are 1-based below: position = index + 1
-  for (int i = 1; i <= k; ++i)
+  // Bit masks over the temporal (spatial above) loops: relevant to O, and above each keeper
+  // of the chain.
+  std::uint64_t relevant_t = 0, relevant_a = 0;
+  for (int j = 0; j < s.temporal.size; ++j)
+    if (relevant(Operand::O, s.temporal[j].dim)) relevant_t |= 1ull << j;
+  for (int j = 0; j < s.above.size; ++j)
+    if (relevant(Operand::O, s.above[j].dim)) relevant_a |= 1ull << j;
+  const auto above_t = [&](int level) {
+    std::uint64_t m = 0;
     for (int j = 0; j < s.temporal.size; ++j)
-      if (s.temporal[j].level > s.chain[i - 1] && relevant(Operand::O, s.temporal[j].dim))
-        R[i] = std::max(R[i], j + 1);
+      if (s.temporal[j].level > level) m |= 1ull << j;
+    return m;
+  };
+  const auto above_a = [&](int level) {
+    std::uint64_t m = 0;
+    for (int j = 0; j < s.above.size; ++j)
+      if (s.above[j].level > level) m |= 1ull << j;
+    return m;
+  };
+  // Bits [lo, hi) of a mask.
+  const auto bits = [](int lo, int hi) {
+    return hi <= lo ? 0 : (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
+  };
+  const int k = s.chain_size;
+  std::array<int, kMaxLevels + 1> R;
+  R[0] = s.temporal.size; // positions are 1-based below: position = index + 1
+  for (int i = 1; i <= k; ++i) {
+    const std::uint64_t m = relevant_t & above_t(s.chain[i - 1]);
+    R[i] = m == 0 ? 0 : 64 - std::countl_zero(m);
+  }
   Query q;
   q.unite = crossed_mask(s, nullptr);
   std::int64_t invalid = 0;
   for (int i = 1; i <= k; ++i) {
-    for (int j = 0; j < s.temporal.size; ++j)
-      if (!relevant(Operand::O, s.temporal[j].dim) && j + 1 > R[i] && j + 1 <= R[i - 1])
-        q.pin_temporal |= 1ull << j;
+    q.pin_temporal |= bits(R[i], R[i - 1]) & ~relevant_t;
     invalid += ev.words(q);
     if (i == k) break;
-    for (int j = 0; j < s.above.size; ++j)
-      if (!relevant(Operand::O, s.above[j].dim) && s.above[j].level > s.chain[i - 1] &&
-          s.above[j].level <= s.chain[i])
-        q.pin_above |= 1ull << j;
+    q.pin_above |= above_a(s.chain[i - 1]) & ~above_a(s.chain[i]) & ~relevant_a;
     invalid -= ev.words(q);
   }
   Query all;

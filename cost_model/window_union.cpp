@@ -113,14 +113,28 @@ WindowSizes window_sizes_memo(const WindowKey &k) {
   return s;
 }
 
+namespace {
+
+// Whether { a*s + b*d : a < A, b < B } has no holes, with the usual cases decided without
+// distinct_sums: with s = 1 the rows are the intervals [b*d, b*d + A), contiguous when
+// d <= A (and symmetrically for d = 1).
+bool window_is_interval(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
+  if (A == 1) return B == 1 || d == 1;
+  if (B == 1) return s == 1;
+  if (s == 1) return d <= A;
+  if (d == 1) return s <= B;
+  return distinct_sums(A, s, B, d) == (A - 1) * s + (B - 1) * d + 1;
+}
+
+} // namespace
+
 void WindowUnion::init(const WindowKey &k) {
-  key_ = k;
-  key_.dp = key_.dr = 0;
   closed_ = false;
-  const std::int64_t size = distinct_sums(k.ep, k.stride, k.er, k.dilation);
+  stride_ = k.stride;
+  dilation_ = k.dilation;
   length_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
   const std::int64_t siblings = union_trips(k.p_union, k.np) * union_trips(k.r_union, k.nr);
-  if (size == length_ && siblings <= kMaxSiblings) {
+  if (siblings <= kMaxSiblings && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
     // The interval case: the siblings' offsets in words, sorted, then their gaps.
     std::array<std::int64_t, kMaxSiblings> offset;
     offset[0] = 0;
@@ -135,7 +149,7 @@ void WindowUnion::init(const WindowKey &k) {
       spread(k.p_union[i], k.stride);
     for (int i = 0; i < k.nr; ++i)
       spread(k.r_union[i], k.dilation);
-    std::sort(offset.begin(), offset.begin() + n);
+    if (k.np + k.nr > 1) std::sort(offset.begin(), offset.begin() + n); // one loop's are sorted
     closed_ = true;
     gaps_ = 0;
     for (std::int64_t i = 1; i < n && closed_; ++i) {
@@ -158,8 +172,12 @@ void WindowUnion::init(const WindowKey &k) {
     all_ = length_;
     for (int j = 0; j < gaps_; ++j)
       all_ += count_[j] * std::min(gap_[j], length_);
-  } else if (k.np + k.nr == 0) {
-    all_ = size;
+    return;
+  }
+  key_ = k;
+  key_.dp = key_.dr = 0;
+  if (k.np + k.nr == 0) {
+    all_ = distinct_sums(k.ep, k.stride, k.er, k.dilation);
   } else if (contiguous_union(k.p_union, k.np, k.ep) && contiguous_union(k.r_union, k.nr, k.er)) {
     all_ = distinct_sums(k.ep * union_trips(k.p_union, k.np), k.stride,
                          k.er * union_trips(k.r_union, k.nr), k.dilation);
@@ -171,7 +189,7 @@ void WindowUnion::init(const WindowKey &k) {
 std::int64_t WindowUnion::kept(std::int64_t dp, std::int64_t dr) const {
   if (closed_) {
     const std::int64_t m =
-        std::min<std::int64_t>(std::llabs(dp * key_.stride + dr * key_.dilation), length_);
+        std::min<std::int64_t>(std::llabs(dp * stride_ + dr * dilation_), length_);
     std::int64_t fresh = m;
     for (int j = 0; j < gaps_; ++j)
       fresh += count_[j] * std::min(gap_[j], m);

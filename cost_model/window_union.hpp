@@ -36,12 +36,24 @@ struct UnionLoop {
 inline constexpr int kMaxUnion = 8;
 
 // One window axis of a pair, with the shift of one step change. Only the first np (nr) union
-// loops are set; they have trips > 1 (add them with add_p / add_r).
+// loops are set; they have trips > 1 (add them with add_p / add_r). Make one with shape():
+// a default-constructed key is left uninitialized, as the pair model keeps them in caches
+// that are built per evaluation.
 struct WindowKey {
-  std::int64_t ep = 1, er = 1, stride = 1, dilation = 1; // the window's shape
-  std::int64_t dp = 0, dr = 0;                           // the shift of a step change
-  int np = 0, nr = 0;
+  std::int64_t ep, er, stride, dilation; // the window's shape
+  std::int64_t dp, dr;                   // the shift of a step change
+  int np, nr;
   std::array<UnionLoop, kMaxUnion> p_union, r_union; // left uninitialized past np / nr
+
+  // A window of this shape, no shift, nothing united.
+  static WindowKey shape(std::int64_t ep, std::int64_t er, std::int64_t stride,
+                         std::int64_t dilation) {
+    WindowKey k;
+    k.ep = ep, k.er = er, k.stride = stride, k.dilation = dilation;
+    k.dp = k.dr = 0;
+    k.np = k.nr = 0;
+    return k;
+  }
 
   void add_p(std::int64_t trip, std::int64_t stride); // ignores trips of 1
   void add_r(std::int64_t trip, std::int64_t stride);
@@ -64,7 +76,7 @@ WindowSizes window_sizes_memo(const WindowKey &k);
 // then |U \ F| for several shifts. Built once per choice, queried per carry.
 class WindowUnion {
 public:
-  // Ignores k's shift. Leaves the object ready for all() and kept().
+  // Ignores k's shift. Leaves the object (uninitialized until then) ready for all() and kept().
   void init(const WindowKey &k);
   std::int64_t all() const { return all_; }
   std::int64_t kept(std::int64_t dp, std::int64_t dr) const;
@@ -76,11 +88,11 @@ private:
   // More siblings than this use the memo (real layers have far fewer on one axis).
   static constexpr int kMaxSiblings = 1024;
 
-  bool closed_ = false; // the interval case, with the gaps below
-  std::int64_t all_ = 0, length_ = 0;
-  int gaps_ = 0;
+  bool closed_; // the interval case, with the gaps below
+  std::int64_t all_, length_, stride_, dilation_;
+  int gaps_;
   std::array<std::int64_t, kMaxGaps> gap_, count_;
-  WindowKey key_; // for the memo when not closed_
+  WindowKey key_; // for the memo; set only when not closed_
 };
 
 } // namespace tessel

@@ -35,11 +35,9 @@ TEST_CASE("window unions equal the enumeration on random shapes and shifts",
   };
   int closed_checked = 0;
   for (int c = 0; c < 20000; ++c) {
-    WindowKey k;
-    k.ep = uniform(1, 6);
-    k.er = uniform(1, 5);
-    k.stride = uniform(1, 4);
-    k.dilation = uniform(1, 3);
+    const std::int64_t ep = uniform(1, 6), er = uniform(1, 5);
+    const std::int64_t stride = uniform(1, 4), dilation = uniform(1, 3);
+    WindowKey k = WindowKey::shape(ep, er, stride, dilation);
     const int np = static_cast<int>(uniform(0, 2)), nr = static_cast<int>(uniform(0, 2));
     for (int i = 0; i < np; ++i) // strides from coinciding (small) to gapped (large)
       k.add_p(uniform(1, 4), uniform(1, 2 * k.ep + 2));
