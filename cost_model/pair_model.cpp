@@ -309,10 +309,8 @@ FlatNest flat_nest(const Architecture &a, const Mapping &m) {
   return f;
 }
 
-// The spec of the pair (o, child, parent), whose parent's keeper chain (outward) is `chain`.
-void fill_spec(PairSpec &s, const FlatNest &f, Operand o, int child, int parent, const int *chain,
-               int chain_size) {
-  s.operand = o;
+// The loops and tile of the spec of a pair (child, parent): the same for every operand.
+void fill_spec_loops(PairSpec &s, const FlatNest &f, int child, int parent) {
   s.child = child;
   s.parent = parent;
   s.tile = f.tiles[child + 1];
@@ -325,6 +323,11 @@ void fill_spec(PairSpec &s, const FlatNest &f, Operand o, int child, int parent,
     else
       (level > parent ? s.above : s.crossed).push_back(e.info);
   }
+}
+
+// The operand's part of a spec: the operand and its keepers from the parent outward.
+void fill_spec_operand(PairSpec &s, Operand o, const int *chain, int chain_size) {
+  s.operand = o;
   s.chain_size = chain_size;
   std::copy(chain, chain + chain_size, s.chain.begin());
 }
@@ -341,7 +344,8 @@ PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &
   for (int l = parent; l < a.num_levels(); ++l)
     if (keeps(a, m, l, o)) chain[chain_size++] = l;
   PairSpec s;
-  fill_spec(s, f, o, child, parent, chain.data(), chain_size);
+  fill_spec_loops(s, f, child, parent);
+  fill_spec_operand(s, o, chain.data(), chain_size);
   return s;
 }
 
@@ -391,20 +395,37 @@ std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSp
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m) {
   const FlatNest f = flat_nest(a, m);
   if (f.overflow) return general_counts(p, a, m); // too many loops for a spec: still exact
+  // Every operand's keeper chain, innermost first; then the pairs ordered by (child, parent)
+  // so that operands sharing a pair share its spec's loops (pairs' counts simply add up).
+  OperandArray<std::array<int, kMaxLevels>> keepers;
+  OperandArray<int> n{};
+  struct Pair {
+    Operand o;
+    int child, k; // the parent is keepers[o][k]
+  };
+  FixedList<Pair, kNumOperands * kMaxLevels> pairs;
+  for (Operand o : kAllOperands) {
+    for (int l = 0; l < a.num_levels(); ++l)
+      if (keeps(a, m, l, o)) keepers[idx(o)][n[idx(o)]++] = l;
+    for (int k = 0; k < n[idx(o)]; ++k)
+      pairs.push_back({o, k == 0 ? -1 : keepers[idx(o)][k - 1], k});
+  }
+  const auto parent = [&](const Pair &x) { return keepers[idx(x.o)][x.k]; };
+  const auto before = [&](const Pair &x, const Pair &y) {
+    return x.child != y.child ? x.child < y.child : parent(x) < parent(y);
+  };
+  for (int i = 1; i < pairs.size; ++i) // insertion sort: a handful of pairs
+    for (int j = i; j > 0 && before(pairs[j], pairs[j - 1]); --j)
+      std::swap(pairs.items[j], pairs.items[j - 1]);
+
   AccessCounts c = start_counts(p, a);
   PairSpec s;
-  for (Operand o : kAllOperands) {
-    std::array<int, kMaxLevels> keepers; // innermost first
-    int n = 0;
-    for (int l = 0; l < a.num_levels(); ++l)
-      if (keeps(a, m, l, o)) keepers[n++] = l;
-    int child = -1;
-    for (int k = 0; k < n; ++k) {
-      const int parent = keepers[k];
-      fill_spec(s, f, o, child, parent, keepers.data() + k, n - k);
-      add_pair_counts(c, o, child, parent, pair_counts(p, s));
-      child = parent;
-    }
+  s.child = -2; // no loops filled yet
+  for (const Pair &x : pairs) {
+    const int par = parent(x);
+    if (s.child != x.child || s.parent != par) fill_spec_loops(s, f, x.child, par);
+    fill_spec_operand(s, x.o, keepers[idx(x.o)].data() + x.k, n[idx(x.o)] - x.k);
+    add_pair_counts(c, x.o, x.child, par, pair_counts(p, s));
   }
   finish_counts(c);
   return c;
