@@ -4,13 +4,33 @@
 
 namespace tessel {
 
-AccessCounts assemble_counts(
-    const Problem &p, const Architecture &a, const Mapping &m,
-    const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair) {
+AccessCounts start_counts(const Problem &p, const Architecture &a) {
   AccessCounts c;
   c.macs = p.macs();
   c.levels.resize(a.num_levels());
   c.fanouts.resize(a.num_levels());
+  return c;
+}
+
+void add_pair_counts(AccessCounts &c, Operand o, int child, int parent, const PairCounts &pc) {
+  OperandCounts &up = c.levels[parent].operands[idx(o)];
+  up.reads += pc.parent_reads;
+  up.updates += pc.parent_updates;
+  if (child >= 0) c.levels[child].operands[idx(o)].fills += pc.child_fills;
+  for (int l = child + 1; l <= parent; ++l)
+    c.fanouts[l].words[idx(o)] += pc.fanout_words;
+}
+
+void finish_counts(AccessCounts &c) {
+  for (LevelCounts &l : c.levels)
+    for (OperandCounts &x : l.operands)
+      x.writes = x.fills + x.updates;
+}
+
+AccessCounts assemble_counts(
+    const Problem &p, const Architecture &a, const Mapping &m,
+    const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair) {
+  AccessCounts c = start_counts(p, a);
   for (Operand o : kAllOperands) {
     std::vector<int> keepers; // innermost first
     for (int l = 0; l < a.num_levels(); ++l)
@@ -19,19 +39,11 @@ AccessCounts assemble_counts(
     for (std::size_t ki = 0; ki < keepers.size(); ++ki) {
       const int parent = keepers[ki];
       const std::vector<int> chain(keepers.begin() + static_cast<long>(ki), keepers.end());
-      const PairCounts pc = pair(o, child, parent, chain);
-      OperandCounts &up = c.levels[parent].operands[idx(o)];
-      up.reads += pc.parent_reads;
-      up.updates += pc.parent_updates;
-      if (child >= 0) c.levels[child].operands[idx(o)].fills += pc.child_fills;
-      for (int l = child + 1; l <= parent; ++l)
-        c.fanouts[l].words[idx(o)] += pc.fanout_words;
+      add_pair_counts(c, o, child, parent, pair(o, child, parent, chain));
       child = parent;
     }
   }
-  for (LevelCounts &l : c.levels)
-    for (OperandCounts &x : l.operands)
-      x.writes = x.fills + x.updates;
+  finish_counts(c);
   return c;
 }
 

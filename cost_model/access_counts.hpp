@@ -56,6 +56,13 @@ AccessCounts
 assemble_counts(const Problem &p, const Architecture &a, const Mapping &m,
                 const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair);
 
+// The steps of assemble_counts, for callers that walk the chains themselves (the fast path of
+// cost_model/pair_model.hpp): all-zero counts with the MACs set; one pair's counts added;
+// writes set to fills plus updates.
+AccessCounts start_counts(const Problem &p, const Architecture &a);
+void add_pair_counts(AccessCounts &c, Operand o, int child, int parent, const PairCounts &pc);
+void finish_counts(AccessCounts &c);
+
 // A readable, line-per-field listing, for test failure messages and debugging.
 std::string to_string(const AccessCounts &c, const std::vector<std::string> &level_names);
 

@@ -1,137 +1,14 @@
 #include "cost_model/pair_model.hpp"
 
-#include "cost_model/footprint.hpp"
-#include "cost_model/interval_set.hpp"
+#include "cost_model/analytical_model.hpp"
+#include "cost_model/window_union.hpp"
 
 #include <algorithm>
-#include <cstdlib>
+#include <bit>
 #include <stdexcept>
-#include <unordered_map>
 
 namespace tessel {
 namespace {
-
-// ---- input windows -------------------------------------------------------------------
-// One window axis (rows: P with R, or columns: Q with S) of the input. With perfect
-// factors, every sibling's window has the same shape and a step change shifts all of them
-// by the same (dp, dr). What the closed form needs is |U|, the union of the siblings' new
-// windows, and |U \ N|, the words of that union new to none of them.
-
-struct UnionLoop {
-  std::int64_t trip, stride;
-  bool operator==(const UnionLoop &) const = default;
-};
-
-// At most two spatial loops of a dimension per fanout (x and y), over at most four fanouts.
-constexpr int kMaxUnion = 8;
-
-struct WindowKey { // value-initialize (WindowKey{}): unused union slots must be zero
-  std::int64_t ep, er, stride, dilation, dp, dr;
-  std::array<UnionLoop, kMaxUnion> p_union, r_union;
-  bool operator==(const WindowKey &) const = default;
-};
-
-struct WindowKeyHash {
-  std::size_t operator()(const WindowKey &k) const {
-    std::size_t h = 1469598103934665603ull;
-    const auto mix = [&](std::int64_t v) {
-      h = (h ^ static_cast<std::size_t>(v)) * 1099511628211ull;
-    };
-    mix(k.ep), mix(k.er), mix(k.stride), mix(k.dilation), mix(k.dp), mix(k.dr);
-    for (const auto &u : k.p_union)
-      mix(u.trip), mix(u.stride);
-    for (const auto &u : k.r_union)
-      mix(u.trip), mix(u.stride);
-    return h;
-  }
-};
-
-struct WindowSizes {
-  std::int64_t all = 0;  // |U|
-  std::int64_t kept = 0; // |U \ N|
-};
-
-WindowSizes window_sizes_slow(const WindowKey &k) {
-  // Enumerate sibling coordinates over the united P and R loops.
-  std::array<std::int64_t, 2 * kMaxUnion> coord{};
-  std::array<const UnionLoop *, 2 * kMaxUnion> loops{};
-  std::array<bool, 2 * kMaxUnion> is_p{};
-  int n = 0;
-  for (const auto &u : k.p_union)
-    if (u.trip > 1) loops[n] = &u, is_p[n++] = true;
-  for (const auto &u : k.r_union)
-    if (u.trip > 1) loops[n] = &u, is_p[n++] = false;
-  IntervalSet all, fresh;
-  for (;;) {
-    std::int64_t p0 = 0, r0 = 0;
-    for (int i = 0; i < n; ++i)
-      (is_p[i] ? p0 : r0) += coord[i] * loops[i]->stride;
-    const IntervalSet before =
-        IntervalSet::window(p0, p0 + k.ep, k.stride, r0, r0 + k.er, k.dilation);
-    const IntervalSet after = IntervalSet::window(p0 + k.dp, p0 + k.dp + k.ep, k.stride, r0 + k.dr,
-                                                  r0 + k.dr + k.er, k.dilation);
-    all.unite(after);
-    fresh.unite(after.minus(before));
-    int i = 0;
-    for (; i < n; ++i) {
-      if (++coord[i] < loops[i]->trip) break;
-      coord[i] = 0;
-    }
-    if (i == n) break;
-  }
-  return {all.size(), all.minus(fresh).size()};
-}
-
-WindowSizes window_sizes(const WindowKey &k) {
-  const bool no_union = k.p_union[0].trip <= 1 && k.r_union[0].trip <= 1;
-  if (no_union) {
-    // A single window: |S| and |S ∩ (S + shift)|; closed form when S is an interval.
-    const std::int64_t size = distinct_sums(k.ep, k.stride, k.er, k.dilation);
-    const std::int64_t span = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
-    if (size == span) {
-      const std::int64_t shift = std::llabs(k.dp * k.stride + k.dr * k.dilation);
-      return {size, std::max<std::int64_t>(0, span - shift)};
-    }
-  }
-  thread_local std::unordered_map<WindowKey, WindowSizes, WindowKeyHash> memo;
-  const auto it = memo.find(k);
-  if (it != memo.end()) return it->second;
-  const WindowSizes s = window_sizes_slow(k);
-  if (memo.size() > (1u << 20)) memo.clear();
-  memo.emplace(k, s);
-  return s;
-}
-
-// |U| alone (no shift): the union of the siblings' windows. When each dimension's united
-// loops tile it contiguously (sorted by stride, each loop's stride is the extent covered by
-// the tile and the loops inside it, as for spatial loops right above the tile), the siblings'
-// row (filter) offsets cover [0, ep * trips) ([0, er * trips)) and the union is one window
-// of those extents. Otherwise the memo enumerates the siblings.
-bool contiguous_union(std::array<UnionLoop, kMaxUnion> loops, std::int64_t extent) {
-  std::sort(loops.begin(), loops.end(),
-            [](const UnionLoop &a, const UnionLoop &b) { return a.stride < b.stride; });
-  std::int64_t covered = extent;
-  for (const UnionLoop &u : loops) {
-    if (u.trip <= 1) continue;
-    if (u.stride != covered) return false;
-    covered *= u.trip;
-  }
-  return true;
-}
-
-std::int64_t union_trips(const std::array<UnionLoop, kMaxUnion> &loops) {
-  std::int64_t t = 1;
-  for (const UnionLoop &u : loops)
-    t *= std::max<std::int64_t>(1, u.trip);
-  return t;
-}
-
-std::int64_t window_union_size(const WindowKey &k) {
-  if (contiguous_union(k.p_union, k.ep) && contiguous_union(k.r_union, k.er))
-    return distinct_sums(k.ep * union_trips(k.p_union), k.stride, k.er * union_trips(k.r_union),
-                         k.dilation);
-  return window_sizes(k).all;
-}
 
 // ---- axes ----------------------------------------------------------------------------
 
@@ -145,7 +22,7 @@ struct AxisMap {
   int count = 0;
 };
 
-AxisMap axis_map(Operand o) {
+constexpr AxisMap make_axis_map(Operand o) {
   AxisMap m;
   if (o == Operand::I) {
     m.axis[idx(Dim::P)] = m.axis[idx(Dim::R)] = 0;
@@ -161,10 +38,14 @@ AxisMap axis_map(Operand o) {
   return m;
 }
 
+// Built at compile time: every evaluator needs one.
+constexpr OperandArray<AxisMap> kAxisMaps = {make_axis_map(Operand::W), make_axis_map(Operand::I),
+                                             make_axis_map(Operand::O)};
+
 // Which sides of a window axis a dimension is on.
-bool filter_side(Dim d) { return d == Dim::R || d == Dim::S; }
-Dim window_output_dim(int axis) { return axis == 0 ? Dim::P : Dim::Q; }
-Dim window_filter_dim(int axis) { return axis == 0 ? Dim::R : Dim::S; }
+constexpr bool filter_side(Dim d) { return d == Dim::R || d == Dim::S; }
+constexpr Dim window_output_dim(int axis) { return axis == 0 ? Dim::P : Dim::Q; }
+constexpr Dim window_filter_dim(int axis) { return axis == 0 ? Dim::R : Dim::S; }
 
 struct Query {
   std::uint64_t unite = 0;        // bit i: crossed loop i is united
@@ -175,7 +56,8 @@ struct Query {
 
 class PairEvaluator {
 public:
-  PairEvaluator(const Problem &p, const PairSpec &s) : p_(p), s_(s), map_(axis_map(s.operand)) {
+  PairEvaluator(const Problem &p, const PairSpec &s)
+      : p_(p), s_(s), map_(kAxisMaps[idx(s.operand)]), windows_(s.operand == Operand::I ? 2 : 0) {
     // Axes changed by a carry at temporal position j: those with a loop at j or inside it.
     std::uint32_t mask = 0;
     for (int j = s.temporal.size - 1; j >= 0; --j) {
@@ -184,57 +66,68 @@ public:
     }
     for (int a = 0; a < map_.count; ++a)
       if (map_.kind[a] == AxisKind::Plain) plain_mask_ |= 1u << a;
+    for (Dim d : kAllDims)
+      if (map_.kind[map_.axis[idx(d)]] == AxisKind::Plain) tile_plain_ *= s.tile[idx(d)];
+    // The shift of window axis w's base at a carry at temporal position j: the carry loop
+    // advances by its stride, the loops inside it wrap back (suffix sums from the inside).
+    std::array<std::array<std::int64_t, 2>, 2> wrap{}; // [w][p side, r side] of loops > j
+    for (int j = s.temporal.size - 1; j >= 0; --j) {
+      const PairLoopInfo &l = s.temporal[j];
+      for (int w = 0; w < windows_; ++w)
+        shift_[j][w] = wrap[w];
+      if (windows_ == 0 || map_.axis[idx(l.dim)] >= 2) continue;
+      const int w = map_.axis[idx(l.dim)], side = filter_side(l.dim) ? 1 : 0;
+      shift_[j][w][side] += l.stride;
+      wrap[w][side] -= (l.trip - 1) * l.stride;
+    }
   }
 
   std::int64_t words(const Query &q) const {
     const MaskData &md = mask_data(q.unite);
-    const std::array<std::int64_t, 10> &u = md.u;
-    const std::int64_t u_prod = md.u_prod, non_window = md.non_window;
     std::int64_t free = md.free_crossed;
     for (int i = 0; i < s_.above.size; ++i)
       if (!(q.pin_above >> i & 1)) free *= s_.above[i].trip;
-    const std::array<WindowKey, 2> &wkey = md.wkey;
 
     if (s_.child < 0) { // MAC units: a fresh word at every step
       std::int64_t steps = 1;
       for (int j = 0; j < s_.temporal.size; ++j)
         if (!(q.pin_temporal >> j & 1)) steps *= s_.temporal[j].trip;
-      return free * u_prod * steps;
+      return free * md.u_prod * steps;
     }
     // First step (or, leaving, the last): whole tiles. Then each carry j: the step changes
     // counted by prefix * (t_j - 1), each bringing prod|U| - prod|U \ N| words.
-    std::int64_t total = u_prod, prefix = 1;
+    std::int64_t total = md.u_prod, prefix = 1;
     for (int j = 0; j < s_.temporal.size; ++j) {
       const std::int64_t t = s_.temporal[j].trip;
       if (q.pin_temporal >> j & 1) continue; // pinned: its index after a carry is >= 1
       const std::uint32_t changed = changed_[j];
       std::int64_t kept = 0;
       if (!(changed & plain_mask_)) {
-        kept = non_window;
-        for (int w = 0; w < (s_.operand == Operand::I ? 2 : 0); ++w) {
+        kept = md.non_window;
+        for (int w = 0; w < windows_; ++w) {
           if (!(changed >> w & 1)) {
-            kept *= u[w];
+            kept *= md.window[w].all();
             continue;
           }
-          WindowKey k = wkey[w];
-          shift(w, j, q.leaving, k);
-          kept *= window_sizes(k).kept;
+          // Leaving words see the shift reversed.
+          const std::int64_t sign = q.leaving ? -1 : 1;
+          kept *= md.window[w].kept(sign * shift_[j][w][0], sign * shift_[j][w][1]);
         }
       }
-      total += prefix * (t - 1) * (u_prod - kept);
+      total += prefix * (t - 1) * (md.u_prod - kept);
       prefix *= t;
     }
     return free * total;
   }
 
 private:
-  // What depends only on which crossed loops are united: |U_a| per axis, their products,
-  // the windows' keys, and the product of the trips of the crossed loops not united.
+  // What depends only on which crossed loops are united: the union of each window axis,
+  // the product of |U_a| over all axes and over the non-window ones, and the product of
+  // the trips of the crossed loops not united.
   struct MaskData { // filled by mask_data(); left uninitialized until then (it is hot)
     std::uint64_t unite;
-    std::array<std::int64_t, 10> u;
-    std::array<WindowKey, 2> wkey;
     std::int64_t u_prod, non_window, free_crossed;
+    std::array<WindowUnion, 2> window;
   };
 
   const MaskData &mask_data(std::uint64_t unite) const {
@@ -242,28 +135,20 @@ private:
       if (cache_[i].unite == unite) return cache_[i];
     MaskData &md = cache_[cached_ < kCache ? cached_++ : (cached_ = 1, 0)];
     md.unite = unite;
-    md.u_prod = md.non_window = md.free_crossed = 1;
-    for (int a = 0; a < map_.count; ++a)
-      md.u[a] = 1;
-    for (Dim d : kAllDims) {
-      const int a = map_.axis[idx(d)];
-      if (map_.kind[a] == AxisKind::Plain) md.u[a] = s_.tile[idx(d)];
-    }
+    // |U_a| of the plain axes: the tile's extent times the united loops' trips.
+    md.free_crossed = 1;
+    md.non_window = tile_plain_;
     for (int i = 0; i < s_.crossed.size; ++i) {
-      if (!(unite >> i & 1)) {
-        md.free_crossed *= s_.crossed[i].trip;
-        continue;
-      }
-      const int a = map_.axis[idx(s_.crossed[i].dim)];
-      if (map_.kind[a] == AxisKind::Plain) md.u[a] *= s_.crossed[i].trip;
+      const PairLoopInfo &l = s_.crossed[i];
+      if (!(unite >> i & 1))
+        md.free_crossed *= l.trip;
+      else if (map_.kind[map_.axis[idx(l.dim)]] == AxisKind::Plain)
+        md.non_window *= l.trip;
     }
-    for (int w = 0; w < (s_.operand == Operand::I ? 2 : 0); ++w) {
-      md.wkey[w] = window_key(w, unite);
-      md.u[w] = window_union_size(md.wkey[w]);
-    }
-    for (int a = 0; a < map_.count; ++a) {
-      md.u_prod *= md.u[a];
-      if (map_.kind[a] != AxisKind::Window) md.non_window *= md.u[a];
+    md.u_prod = md.non_window;
+    for (int w = 0; w < windows_; ++w) {
+      md.window[w].init(window_key(w, unite));
+      md.u_prod *= md.window[w].all();
     }
     return md;
   }
@@ -273,47 +158,28 @@ private:
   mutable int cached_ = 0;
 
   WindowKey window_key(int w, std::uint64_t unite) const {
-    WindowKey k{};
     const Dim pd = window_output_dim(w), rd = window_filter_dim(w);
-    k.ep = s_.tile[idx(pd)];
-    k.er = s_.tile[idx(rd)];
-    k.stride = w == 0 ? p_.stride_h : p_.stride_w;
-    k.dilation = w == 0 ? p_.dilation_h : p_.dilation_w;
-    int np = 0, nr = 0;
+    WindowKey k =
+        WindowKey::shape(s_.tile[idx(pd)], s_.tile[idx(rd)], w == 0 ? p_.stride_h : p_.stride_w,
+                         w == 0 ? p_.dilation_h : p_.dilation_w);
     for (int i = 0; i < s_.crossed.size; ++i) {
       if (!(unite >> i & 1)) continue;
       const PairLoopInfo &l = s_.crossed[i];
-      if (l.dim == pd) {
-        if (np == kMaxUnion) throw std::logic_error("pair_model: too many united window loops");
-        k.p_union[np++] = {l.trip, l.stride};
-      }
-      if (l.dim == rd) {
-        if (nr == kMaxUnion) throw std::logic_error("pair_model: too many united window loops");
-        k.r_union[nr++] = {l.trip, l.stride};
-      }
+      if (l.dim == pd) k.add_p(l.trip, l.stride);
+      if (l.dim == rd) k.add_r(l.trip, l.stride);
     }
     return k;
   }
 
-  // The shift of window axis w's base at a carry at temporal position j: the carry loop
-  // advances by its stride, the loops inside it wrap back. Leaving words see it reversed.
-  void shift(int w, int j, bool leaving, WindowKey &k) const {
-    std::int64_t dp = 0, dr = 0;
-    for (int i = j; i < s_.temporal.size; ++i) {
-      const PairLoopInfo &l = s_.temporal[i];
-      if (map_.axis[idx(l.dim)] != w) continue;
-      const std::int64_t delta = i == j ? l.stride : -(l.trip - 1) * l.stride;
-      (filter_side(l.dim) ? dr : dp) += delta;
-    }
-    k.dp = leaving ? -dp : dp;
-    k.dr = leaving ? -dr : dr;
-  }
-
   const Problem &p_;
   const PairSpec &s_;
-  AxisMap map_;
-  std::array<std::uint32_t, kMaxPairLoops> changed_{};
+  const AxisMap &map_;
+  const int windows_; // window axes: 2 for I, 0 otherwise
+  std::array<std::uint32_t, kMaxPairLoops> changed_;
+  // [j][w][side]: the shift of window axis w's base (P side, R side) at a carry at j.
+  std::array<std::array<std::array<std::int64_t, 2>, 2>, kMaxPairLoops> shift_;
   std::uint32_t plain_mask_ = 0;
+  std::int64_t tile_plain_ = 1; // the product of the tile's extents on plain axes
 };
 
 std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
@@ -326,26 +192,44 @@ std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
 // O words taken by a child that are valid in the parent; see valid_fills in
 // analytical_model.cpp for the derivation of the terms.
 std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev) {
-  const int k = s.chain_size;
-  std::array<int, 9> R{};
-  R[0] = s.temporal.size; // positions are 1-based below: position = index + 1
-  for (int i = 1; i <= k; ++i)
+  // Bit masks over the temporal (spatial above) loops: relevant to O, and above each keeper
+  // of the chain.
+  std::uint64_t relevant_t = 0, relevant_a = 0;
+  for (int j = 0; j < s.temporal.size; ++j)
+    if (relevant(Operand::O, s.temporal[j].dim)) relevant_t |= 1ull << j;
+  for (int j = 0; j < s.above.size; ++j)
+    if (relevant(Operand::O, s.above[j].dim)) relevant_a |= 1ull << j;
+  const auto above_t = [&](int level) {
+    std::uint64_t m = 0;
     for (int j = 0; j < s.temporal.size; ++j)
-      if (s.temporal[j].level > s.chain[i - 1] && relevant(Operand::O, s.temporal[j].dim))
-        R[i] = std::max(R[i], j + 1);
+      if (s.temporal[j].level > level) m |= 1ull << j;
+    return m;
+  };
+  const auto above_a = [&](int level) {
+    std::uint64_t m = 0;
+    for (int j = 0; j < s.above.size; ++j)
+      if (s.above[j].level > level) m |= 1ull << j;
+    return m;
+  };
+  // Bits [lo, hi) of a mask.
+  const auto bits = [](int lo, int hi) {
+    return hi <= lo ? 0 : (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
+  };
+  const int k = s.chain_size;
+  std::array<int, kMaxLevels + 1> R;
+  R[0] = s.temporal.size; // positions are 1-based below: position = index + 1
+  for (int i = 1; i <= k; ++i) {
+    const std::uint64_t m = relevant_t & above_t(s.chain[i - 1]);
+    R[i] = m == 0 ? 0 : 64 - std::countl_zero(m);
+  }
   Query q;
   q.unite = crossed_mask(s, nullptr);
   std::int64_t invalid = 0;
   for (int i = 1; i <= k; ++i) {
-    for (int j = 0; j < s.temporal.size; ++j)
-      if (!relevant(Operand::O, s.temporal[j].dim) && j + 1 > R[i] && j + 1 <= R[i - 1])
-        q.pin_temporal |= 1ull << j;
+    q.pin_temporal |= bits(R[i], R[i - 1]) & ~relevant_t;
     invalid += ev.words(q);
     if (i == k) break;
-    for (int j = 0; j < s.above.size; ++j)
-      if (!relevant(Operand::O, s.above[j].dim) && s.above[j].level > s.chain[i - 1] &&
-          s.above[j].level <= s.chain[i])
-        q.pin_above |= 1ull << j;
+    q.pin_above |= above_a(s.chain[i - 1]) & ~above_a(s.chain[i]) & ~relevant_a;
     invalid -= ev.words(q);
   }
   Query all;
@@ -355,35 +239,113 @@ std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev) {
 
 } // namespace
 
-PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &m,
-                        const std::vector<PlacedLoop> &nest, Operand o, int child, int parent) {
-  PairSpec s;
-  s.operand = o;
+namespace {
+
+// The nest of a mapping as the specs need it: its loops with trips > 1, outermost first,
+// with their fanout's flags, and each level's tile. Built once per mapping; each pair's
+// spec is then one filtering pass over it.
+struct FlatNest {
+  struct Entry {
+    PairLoopInfo info;
+    bool temporal;
+  };
+  FixedList<Entry, kMaxPairLoops> loops;
+  std::array<DimArray<std::int64_t>, kMaxLevels + 1> tiles; // [level + 1]: -1 is a MAC
+  bool overflow = false;                                    // more loops than a spec holds
+};
+
+// Adds one placed loop (outermost first).
+void add_loop(FlatNest &f, const Architecture &a, const Loop &x, int level, std::int64_t stride) {
+  if (x.trip == 1) return;
+  if (f.loops.size == kMaxPairLoops) {
+    f.overflow = true;
+    return;
+  }
+  const Fanout &fo = a.levels[level].fanout;
+  f.loops.push_back(
+      {{x.dim, x.trip, stride, level, fo.multicast, fo.reduction}, x.kind == LoopKind::Temporal});
+}
+
+// Fills the tiles from the loops: each level's tile is the product of the trips at or below
+// it.
+void fill_tiles(FlatNest &f, int num_levels) {
+  for (int l = 0; l <= num_levels; ++l)
+    f.tiles[l].fill(1);
+  for (const FlatNest::Entry &e : f.loops)
+    f.tiles[e.info.level + 1][idx(e.info.dim)] *= e.info.trip;
+  for (int l = 1; l <= num_levels; ++l)
+    for (int d = 0; d < kNumDims; ++d)
+      f.tiles[l][d] *= f.tiles[l - 1][d];
+}
+
+FlatNest flat_nest(const Architecture &a, const std::vector<PlacedLoop> &nest) {
+  FlatNest f;
+  for (const PlacedLoop &pl : nest)
+    add_loop(f, a, pl.loop, pl.level, pl.stride);
+  fill_tiles(f, a.num_levels());
+  return f;
+}
+
+// As flatten(m) (mapping.hpp) but into fixed storage: no allocation.
+FlatNest flat_nest(const Architecture &a, const Mapping &m) {
+  FlatNest f;
+  // Strides are products of the trips of same-dimension loops inside: walk inside out,
+  // then reverse into outermost-first order.
+  DimArray<std::int64_t> inner;
+  inner.fill(1);
+  const auto place = [&](const Loop &x, int level) {
+    add_loop(f, a, x, level, inner[idx(x.dim)]);
+    inner[idx(x.dim)] *= x.trip;
+  };
+  for (int l = 0; l < m.num_levels(); ++l) {
+    const LevelLoops &ll = m.levels[l];
+    for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it)
+      place(*it, l);
+    for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it)
+      place(*it, l);
+  }
+  std::reverse(f.loops.items.begin(), f.loops.items.begin() + f.loops.size);
+  fill_tiles(f, a.num_levels());
+  return f;
+}
+
+// The loops and tile of the spec of a pair (child, parent): the same for every operand.
+void fill_spec_loops(PairSpec &s, const FlatNest &f, int child, int parent) {
   s.child = child;
   s.parent = parent;
-  (void)p;
-  (void)m;
-  s.tile.fill(1);
-  for (const PlacedLoop &pl : nest)
-    if (pl.level <= child) s.tile[idx(pl.loop.dim)] *= pl.loop.trip;
-  for (const PlacedLoop &pl : nest) {
-    if (pl.loop.trip == 1) continue;
-    PairLoopInfo info{pl.loop.dim,
-                      pl.loop.trip,
-                      pl.stride,
-                      pl.level,
-                      a.levels[pl.level].fanout.multicast,
-                      a.levels[pl.level].fanout.reduction};
-    if (pl.loop.kind == LoopKind::Temporal) {
-      if (pl.level > child) s.temporal.push_back(info);
-    } else if (pl.level > parent) {
-      s.above.push_back(info);
-    } else if (pl.level > child) {
-      s.crossed.push_back(info);
-    }
+  s.tile = f.tiles[child + 1];
+  s.temporal.size = s.crossed.size = s.above.size = 0;
+  for (const FlatNest::Entry &e : f.loops) {
+    const int level = e.info.level;
+    if (level <= child) break; // outermost first: the rest are inside the child
+    if (e.temporal)
+      s.temporal.push_back(e.info);
+    else
+      (level > parent ? s.above : s.crossed).push_back(e.info);
   }
+}
+
+// The operand's part of a spec: the operand and its keepers from the parent outward.
+void fill_spec_operand(PairSpec &s, Operand o, const int *chain, int chain_size) {
+  s.operand = o;
+  s.chain_size = chain_size;
+  std::copy(chain, chain + chain_size, s.chain.begin());
+}
+
+} // namespace
+
+PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &m,
+                        const std::vector<PlacedLoop> &nest, Operand o, int child, int parent) {
+  (void)p;
+  const FlatNest f = flat_nest(a, nest);
+  if (f.overflow) throw std::logic_error("pair_model: more loops than kMaxPairLoops");
+  std::array<int, kMaxLevels> chain;
+  int chain_size = 0;
   for (int l = parent; l < a.num_levels(); ++l)
-    if (keeps(a, m, l, o)) s.chain[s.chain_size++] = l;
+    if (keeps(a, m, l, o)) chain[chain_size++] = l;
+  PairSpec s;
+  fill_spec_loops(s, f, child, parent);
+  fill_spec_operand(s, o, chain.data(), chain_size);
   return s;
 }
 
@@ -431,10 +393,42 @@ std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSp
 }
 
 AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mapping &m) {
-  const std::vector<PlacedLoop> nest = flatten(m);
-  return assemble_counts(p, a, m, [&](Operand o, int child, int parent, const std::vector<int> &) {
-    return pair_counts(p, make_pair_spec(p, a, m, nest, o, child, parent));
-  });
+  const FlatNest f = flat_nest(a, m);
+  if (f.overflow) return general_counts(p, a, m); // too many loops for a spec: still exact
+  // Every operand's keeper chain, innermost first; then the pairs ordered by (child, parent)
+  // so that operands sharing a pair share its spec's loops (pairs' counts simply add up).
+  OperandArray<std::array<int, kMaxLevels>> keepers;
+  OperandArray<int> n{};
+  struct Pair {
+    Operand o;
+    int child, k; // the parent is keepers[o][k]
+  };
+  FixedList<Pair, kNumOperands * kMaxLevels> pairs;
+  for (Operand o : kAllOperands) {
+    for (int l = 0; l < a.num_levels(); ++l)
+      if (keeps(a, m, l, o)) keepers[idx(o)][n[idx(o)]++] = l;
+    for (int k = 0; k < n[idx(o)]; ++k)
+      pairs.push_back({o, k == 0 ? -1 : keepers[idx(o)][k - 1], k});
+  }
+  const auto parent = [&](const Pair &x) { return keepers[idx(x.o)][x.k]; };
+  const auto before = [&](const Pair &x, const Pair &y) {
+    return x.child != y.child ? x.child < y.child : parent(x) < parent(y);
+  };
+  for (int i = 1; i < pairs.size; ++i) // insertion sort: a handful of pairs
+    for (int j = i; j > 0 && before(pairs[j], pairs[j - 1]); --j)
+      std::swap(pairs.items[j], pairs.items[j - 1]);
+
+  AccessCounts c = start_counts(p, a);
+  PairSpec s;
+  s.child = -2; // no loops filled yet
+  for (const Pair &x : pairs) {
+    const int par = parent(x);
+    if (s.child != x.child || s.parent != par) fill_spec_loops(s, f, x.child, par);
+    fill_spec_operand(s, x.o, keepers[idx(x.o)].data() + x.k, n[idx(x.o)] - x.k);
+    add_pair_counts(c, x.o, x.child, par, pair_counts(p, s));
+  }
+  finish_counts(c);
+  return c;
 }
 
 } // namespace tessel

@@ -3,7 +3,7 @@
 // equality), but with no allocation and O(loops) arithmetic: with perfect factors every
 // tile on an axis has the same shape, so the per-axis sums of analytical_model.cpp become
 // products, and the sum over carries telescopes except where input windows overlap. The
-// window overlaps are computed once per shape and kept in a per-thread memo.
+// window overlaps are closed forms or a per-thread memo (cost_model/window_union.hpp).
 //
 // The explorer evaluates pairs one by one as it fixes levels from the outside in: the
 // counts of a pair depend only on the child's tile, the spatial loops above the child, and

@@ -1,0 +1,98 @@
+// The input's windows on one axis (rows: output rows P with filter rows R; columns: Q with
+// S), as the pair model of cost_model/pair_model.hpp needs them. With perfect factors every
+// sibling (child instance under the united spatial loops) holds a window of the same shape,
+//
+//   W(p0, r0) = { p*stride + r*dilation : p0 <= p < p0 + ep, r0 <= r < r0 + er },
+//
+// where (p0, r0) ranges over the united loops' offsets, and a step change shifts every
+// sibling's window by the same (dp, dr). The model needs |U|, the union of the siblings'
+// windows, and, for a shift, |U \ F|: the words of the shifted union that are new to no
+// sibling (F is the union of each sibling's new window minus its old one).
+//
+// When one window is an interval of length L (no holes: the usual case of stride 1, or of
+// filters at least as tall as the stride), both are closed forms in the sorted sibling
+// offsets o_1 <= ... <= o_n (in words): a union of length-L intervals has
+//   |U| = L + sum_k min(o_{k+1} - o_k, L),
+// and a shift by delta leaves each sibling one new interval of length m = min(|delta|, L),
+// all at the same position relative to their sibling's offset, so
+//   |F| = m + sum_k min(o_{k+1} - o_k, m),  and  |U \ F| = |U| - |F|.
+// Other shapes enumerate the siblings once per shape (window_sizes_slow) and keep the result
+// in a per-thread memo.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace tessel {
+
+// A united spatial loop of the P (R) side: `trip` siblings, offsets `stride` rows apart in
+// P (R) units.
+struct UnionLoop {
+  std::int64_t trip, stride;
+  bool operator==(const UnionLoop &) const = default;
+};
+
+// At most two spatial loops of a dimension per fanout (x and y), over at most four fanouts.
+inline constexpr int kMaxUnion = 8;
+
+// One window axis of a pair, with the shift of one step change. Only the first np (nr) union
+// loops are set; they have trips > 1 (add them with add_p / add_r). Make one with shape():
+// a default-constructed key is left uninitialized, as the pair model keeps them in caches
+// that are built per evaluation.
+struct WindowKey {
+  std::int64_t ep, er, stride, dilation; // the window's shape
+  std::int64_t dp, dr;                   // the shift of a step change
+  int np, nr;
+  std::array<UnionLoop, kMaxUnion> p_union, r_union; // left uninitialized past np / nr
+
+  // A window of this shape, no shift, nothing united.
+  static WindowKey shape(std::int64_t ep, std::int64_t er, std::int64_t stride,
+                         std::int64_t dilation) {
+    WindowKey k;
+    k.ep = ep, k.er = er, k.stride = stride, k.dilation = dilation;
+    k.dp = k.dr = 0;
+    k.np = k.nr = 0;
+    return k;
+  }
+
+  void add_p(std::int64_t trip, std::int64_t stride); // ignores trips of 1
+  void add_r(std::int64_t trip, std::int64_t stride);
+  bool operator==(const WindowKey &o) const; // compares the used slots only
+};
+
+struct WindowSizes {
+  std::int64_t all = 0;  // |U|
+  std::int64_t kept = 0; // |U \ F|
+  bool operator==(const WindowSizes &) const = default;
+};
+
+// By enumeration of the siblings and interval sets: the definition, for tests and the memo.
+WindowSizes window_sizes_slow(const WindowKey &k);
+
+// window_sizes_slow(k) through the per-thread memo.
+WindowSizes window_sizes_memo(const WindowKey &k);
+
+// What the pair model asks of one window axis under one choice of united loops: |U| once,
+// then |U \ F| for several shifts. Built once per choice, queried per carry.
+class WindowUnion {
+public:
+  // Ignores k's shift. Leaves the object (uninitialized until then) ready for all() and kept().
+  void init(const WindowKey &k);
+  std::int64_t all() const { return all_; }
+  std::int64_t kept(std::int64_t dp, std::int64_t dr) const;
+  bool closed_form() const { return closed_; } // false: kept() goes through the memo
+
+private:
+  // Sibling gaps in closed form: distinct nonzero gap values and their multiplicities.
+  static constexpr int kMaxGaps = 8;
+  // More siblings than this use the memo (real layers have far fewer on one axis).
+  static constexpr int kMaxSiblings = 1024;
+
+  bool closed_; // the interval case, with the gaps below
+  std::int64_t all_, length_, stride_, dilation_;
+  int gaps_;
+  std::array<std::int64_t, kMaxGaps> gap_, count_;
+  WindowKey key_; // for the memo; set only when not closed_
+};
+
+} // namespace tessel
