@@ -383,7 +383,7 @@ std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSp
                                   crossed_mask(s, nullptr)};
   for (int i = 0; i < 4; ++i) {
     // W and I use no reduction groups, O no multicast groups.
-    if ((s.operand == Operand::O) == (i == 1)) continue;
+    if (i == (s.operand == Operand::O ? 1 : 2)) continue;
     Query q;
     q.unite = masks[i];
     q.pin_temporal = ~0ull; // no carries: the first step alone

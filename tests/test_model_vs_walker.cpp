@@ -3,6 +3,7 @@
 // architectures with and without fanouts, multicast and reduction on and off, bypasses,
 // perfect and imperfect factors). Seeded, so a failure names its seed and reproduces.
 #include "cost_model/analytical_model.hpp"
+#include "cost_model/pair_model.hpp"
 #include "cost_model/trace_walker.hpp"
 #include "support/random_cases.hpp"
 
@@ -57,4 +58,40 @@ TEST_CASE("fast path equals the general engine on random perfect mappings", "[co
     }
   }
   CHECK(checked >= 1000);
+}
+
+// pair_first_step_words (what the explorer's order bounds start from) against pair_counts
+// on the same pair with its carries removed: a run of one step moves exactly the first
+// step's words.
+TEST_CASE("first-step words equal the counts of a one-step run", "[cost][correctness]") {
+  int checked = 0;
+  for (std::uint64_t seed = 1; seed <= 3000; ++seed) {
+    const RandomCase rc = random_case(seed);
+    if (!is_perfect(rc.mapping, rc.problem)) continue;
+    const auto nest = flatten(rc.mapping);
+    for (Operand o : kAllOperands) {
+      int child = -1;
+      for (int parent = 0; parent < rc.arch.num_levels(); ++parent) {
+        if (!keeps(rc.arch, rc.mapping, parent, o)) continue;
+        PairSpec spec = make_pair_spec(rc.problem, rc.arch, rc.mapping, nest, o, child, parent);
+        const std::array<std::int64_t, 4> first = pair_first_step_words(rc.problem, spec);
+        spec.temporal.size = 0;
+        const PairCounts c = pair_counts(rc.problem, spec);
+        INFO(rc.describe() << "\noperand " << operand_name(o) << ", child " << child << ", parent "
+                           << parent);
+        if (o != Operand::O) {
+          CHECK(c.fanout_words == first[0]);
+          CHECK(c.parent_reads == first[1]);
+          if (child >= 0) CHECK(c.child_fills == first[0]);
+        } else {
+          CHECK(c.fanout_words - c.child_fills == first[0]);
+          CHECK(c.parent_updates == first[2]);
+          CHECK(c.parent_reads == c.child_fills + first[2] - first[3]);
+        }
+        ++checked;
+        child = parent;
+      }
+    }
+  }
+  CHECK(checked > 1000);
 }
