@@ -457,6 +457,12 @@ public:
     return e + macs_energy();
   }
 
+  // A lower bound on every mapping of the mapspace, from nothing chosen.
+  double whole_lower_bound() {
+    known_fills_ = {};
+    return lower_bound_below(L_ - 1);
+  }
+
   // With a single level, an entered top node is a complete mapping.
   void search_orders_leaf(double cost) { leaf(cost); }
 
@@ -1128,6 +1134,9 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
         root.offer(*m);
   }
   const Searcher::Expansion expansion = root.expand(L - 1, 0.0);
+  // A budget that ran out during the top-level expansion left nodes out of it: only a
+  // bound on the whole mapspace then holds for them.
+  const bool top_cut_short = shared.stopped.load();
   const std::vector<Searcher::Node> &top = expansion.nodes;
   const int threads =
       opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -1165,15 +1174,44 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
       t.join();
     inner = root.relaxed_inner_bounds(expansion, Searcher::merge_parts(shares));
   }
+  // Every top-level node's loop orders are priced exactly, the nodes shared out among the
+  // threads; the subproblems are then listed in node order as one thread would list them.
+  // A node whose order-free bound the incumbent beats already has no subproblem.
+  struct Priced {
+    std::vector<Searcher::Priced> orders;
+    bool priced = false;
+  };
+  std::vector<Priced> priced(top.size());
+  std::vector<std::unique_ptr<Searcher>> pricers; // own the orders the subproblems point to
+  {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pricers.push_back(std::make_unique<Searcher>(p, a, opt, shared, start));
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        Searcher &s = *pricers[t];
+        for (std::size_t i = static_cast<std::size_t>(t); i < top.size(); i += threads) {
+          if (s.stop_now()) return;
+          priced[i].priced = true;
+          if (cut(top[i].bound)) {
+            shared.pruned.fetch_add(1);
+            continue;
+          }
+          s.apply(L - 1, expansion, top[i]);
+          priced[i].orders = s.price_orders(L - 1, 0.0, true);
+        }
+      });
+    for (std::thread &t : pool)
+      t.join();
+  }
   std::vector<std::unique_ptr<Sub>> subs;
   std::vector<double> unpriced_bound; // top nodes a budget left unpriced
   for (std::size_t i = 0; i < top.size(); ++i) {
-    if (root.stop_now()) {
+    if (!priced[i].priced) {
       unpriced_bound.push_back(top[i].bound);
       continue;
     }
-    root.apply(L - 1, expansion, top[i]);
-    for (const Searcher::Priced &pr : root.price_orders(L - 1, 0.0, true)) {
+    for (const Searcher::Priced &pr : priced[i].orders) {
       auto sub = std::make_unique<Sub>();
       sub->node = i;
       sub->order = pr.order;
@@ -1273,6 +1311,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   for (std::thread &t : pool)
     t.join();
   std::vector<double> unfinished_bound = unpriced_bound;
+  if (top_cut_short) unfinished_bound.push_back(root.whole_lower_bound());
   for (const auto &sub : subs)
     if (!sub->finished.load()) unfinished_bound.push_back(sub->bound);
 
