@@ -148,8 +148,9 @@ TEST_CASE("bypass search equals a naive enumeration of bypass combinations x map
 
 TEST_CASE("bypassing the input in a tiny register file lets a larger tile fit and wins",
           "[correctness]") {
-  // A 3-word RF cannot hold a weight, an input and two outputs at once; without I (read from
-  // the GB by the MAC directly) it can keep two partial sums and a weight.
+  // A 3-word RF holding W, I and O holds one word of each. Without I (the MACs read it from
+  // the GB directly) it can hold both weights of a filter row (R = 2) next to the partial
+  // sum they accumulate into, and the weights stay there across output positions.
   const Architecture a = small_arch(3, true, true);
   const Problem p = small_conv(4, 1, 2, 2);
   BypassSpace space;
