@@ -4,6 +4,7 @@
 #include "cost_model/json_io.hpp"
 #include "cost_model/loop_nest_text.hpp"
 #include "dsl/cpp_printer.hpp"
+#include "explorer/bypass_search.hpp"
 #include "explorer/constraints_io.hpp"
 #include "explorer/search.hpp"
 #include "schedules/dataflows.hpp"
@@ -69,10 +70,50 @@ Constraints constraints_from_options(const po::variables_map &vm, const Architec
   return c;
 }
 
+// The bypass choices to search (--bypass, --bypass-levels LEVEL=OPERANDS), or nullopt
+// for none: then the search keeps what the architecture says, as without these options.
+std::optional<BypassSpace> bypass_from_options(const po::variables_map &vm,
+                                               const Architecture &arch) {
+  if (!vm.count("bypass-levels"))
+    return vm.count("bypass") ? std::optional(full_bypass_space(arch)) : std::nullopt;
+  const std::string what = "--bypass-levels";
+  BypassSpace space;
+  for (const std::string &v : vm["bypass-levels"].as<std::vector<std::string>>()) {
+    const auto eq = v.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == v.size())
+      user_error(what, "expects LEVEL=OPERANDS (e.g. RF=I or GB=IO), got '" + v + "'");
+    const std::string level = v.substr(0, eq);
+    if (space.operands.count(level)) user_error(what, "level '" + level + "' is given twice");
+    OperandArray<bool> ops{};
+    for (char ch : v.substr(eq + 1)) {
+      if (ch == ',') continue; // RF=I,W reads as RF=IW
+      const auto o = parse_operand(std::string_view(&ch, 1));
+      if (!o)
+        user_error(what, "unknown operand '" + std::string(1, ch) + "' in '" + v + "' (use W I O)");
+      ops[idx(*o)] = true;
+    }
+    space.operands[level] = ops;
+  }
+  validate(space, arch, what);
+  return space;
+}
+
+Json to_json(const BypassSpace &s) {
+  Json j = Json::object();
+  for (const auto &[level, ops] : s.operands) {
+    Json list = Json::array();
+    for (Operand o : kAllOperands)
+      if (ops[idx(o)]) list.push_back(std::string(operand_name(o)));
+    j[level] = list;
+  }
+  return j;
+}
+
 struct LayerOutcome {
   Layer layer;
   ExploreResult result;
   bool explored = false;
+  std::optional<BypassStats> bypass; // with --bypass
 };
 
 Json layer_json(const LayerOutcome &l, const Architecture &arch) {
@@ -92,6 +133,10 @@ Json layer_json(const LayerOutcome &l, const Architecture &arch) {
   stats["optimal"] = s.optimal && l.result.found;
   stats["exhaustive"] = s.optimal;
   if (l.result.found) stats["lower_bound"] = s.lower_bound;
+  if (l.bypass) {
+    stats["bypass_combinations"] = l.bypass->combinations;
+    stats["bypass_searched"] = l.bypass->searched;
+  }
   j["stats"] = stats;
   if (l.result.found) {
     j["mapping"] = to_json(l.result.mapping, arch);
@@ -156,7 +201,13 @@ int run_explore(const Args &args) {
       "loop-order", po::value<std::vector<std::string>>(),
       "LEVEL=DIMS: required relative order of LEVEL's loops, outermost first; repeatable")(
       "min-utilization", po::value<double>(), "fraction of PEs the mapping must use (0-1)")(
-      "count-mapspace", "also count the mapspace (as costly as an unpruned search)")(
+      "bypass",
+      "also search bypass choices: every operand each level keeps, at every level but the "
+      "outermost (one search per combination; docs/explorer.md)")(
+      "bypass-levels", po::value<std::vector<std::string>>(),
+      "LEVEL=OPERANDS: search bypass only of these operands at LEVEL (e.g. RF=I); implies "
+      "--bypass; repeatable")("count-mapspace",
+                              "also count the mapspace (as costly as an unpruned search)")(
       "quiet,q", "no progress on stderr")(
       "format,f", po::value<std::string>()->default_value("table"), "output format: table or json")(
       "out,o", po::value<std::string>(), "write the result to this file instead of stdout");
@@ -164,7 +215,7 @@ int run_explore(const Args &args) {
   if (!parse_command_line(
           "explore",
           "[--arch A] [--problem P | --network N] [--objective O] [--threads T] [--budget S] "
-          "[constraints] [--format table|json] [--out FILE]",
+          "[constraints] [--bypass | --bypass-levels L=OPS] [--format table|json] [--out FILE]",
           "Finds the mapping of least cost for each layer: exhaustive-equivalent branch and "
           "bound\nover loop blocking, loop order and spatial mapping (docs/explorer.md). "
           "Ctrl-C stops\npromptly and still reports the best mappings found.",
@@ -197,6 +248,7 @@ int run_explore(const Args &args) {
   opt.eval_budget = vm["max-evaluations"].as<std::int64_t>();
   if (opt.eval_budget < 0) user_error("--max-evaluations", "must not be negative");
   opt.constraints = constraints_from_options(vm, arch.value);
+  const std::optional<BypassSpace> bypass = bypass_from_options(vm, arch.value);
   opt.count_mapspace = vm.count("count-mapspace") > 0;
   opt.progress = !vm.count("quiet");
   opt.stop = &g_interrupted;
@@ -207,10 +259,16 @@ int run_explore(const Args &args) {
   const auto previous = std::signal(SIGINT, on_sigint);
   std::vector<LayerOutcome> outcomes;
   for (const Layer &l : network.layers) {
-    LayerOutcome out{l, {}, false};
+    LayerOutcome out{l, {}, false, std::nullopt};
     if (!g_interrupted.load()) {
       if (opt.progress) std::cerr << "explore: layer " << l.problem.name << "\n";
-      out.result = explore(l.problem, arch.value, opt);
+      if (bypass) {
+        BypassStats bs;
+        out.result = explore_with_bypass(l.problem, arch.value, opt, *bypass, &bs);
+        out.bypass = bs;
+      } else {
+        out.result = explore(l.problem, arch.value, opt);
+      }
       out.explored = true;
     }
     outcomes.push_back(std::move(out));
@@ -240,6 +298,7 @@ int run_explore(const Args &args) {
       objectives.push_back(std::string(objective_name(o)));
     j["objective"] = objectives;
     j["constraints"] = to_json(opt.constraints);
+    if (bypass) j["bypass"] = to_json(*bypass);
     j["interrupted"] = interrupted;
     Json layers = Json::array();
     for (const LayerOutcome &o : outcomes)
@@ -264,6 +323,9 @@ int run_explore(const Args &args) {
         << format_int(o.result.stats.evaluated) << " mappings evaluated, "
         << format_int(o.result.stats.pruned) << " pruned, "
         << format_fixed(o.result.stats.seconds, 2) << " s";
+      if (o.bypass)
+        s << ", " << o.bypass->searched << " of " << o.bypass->combinations
+          << " bypass combinations searched";
       if (!o.result.stats.optimal && o.layer.problem.macs() > 0)
         s << "; lower bound "
           << format_fixed(o.result.stats.lower_bound / static_cast<double>(o.layer.problem.macs()),
