@@ -370,6 +370,8 @@ public:
     if (!relaxation_applies()) return out;
     // An expansion cut short by a budget is not the complete list the bound needs.
     if (shared_.stopped.load()) return std::vector<double>(top.nodes.size(), 0.0);
+    // Every relaxed node was beaten by the incumbent (they are left out): so is every top node.
+    if (inner.nodes.empty()) return std::vector<double>(top.nodes.size(), kInf);
     // Nodes are sorted by bound, so the first that fits a top node's tile gives its bound;
     // a scan that stops after kScan nodes may use the last node's bound (any node that fits
     // later is no better).
