@@ -1304,10 +1304,22 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
       if (Clock::now() - last < std::chrono::seconds(1)) continue;
       last = Clock::now();
       const double secs = std::chrono::duration<double>(last - start).count();
-      std::cerr << "explore " << p.name << ": " << done.load() << "/" << subs.size()
+      // Subproblems are listed best bound first and those the incumbent beats take no time:
+      // the estimate is the rate so far over the unfinished ones it does not beat yet.
+      const std::size_t finished = done.load();
+      std::size_t live = 0;
+      for (const auto &sub : subs)
+        if (!sub->finished.load(std::memory_order_relaxed) && !cut(sub->bound)) ++live;
+      std::ostringstream eta;
+      if (finished > 0)
+        eta << ", " << live << " still open, ETA ~"
+            << static_cast<long long>(secs * static_cast<double>(live) /
+                                      static_cast<double>(finished))
+            << " s";
+      std::cerr << "explore " << p.name << ": " << finished << "/" << subs.size()
                 << " subproblems, evaluated " << shared.evaluated.load() << ", pruned "
                 << shared.pruned.load() << ", best " << shared.best_primary.load() << " pJ, "
-                << secs << " s\n";
+                << static_cast<long long>(secs) << " s" << eta.str() << "\n";
     }
   }
   for (std::thread &t : pool)
