@@ -231,20 +231,20 @@ std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
 
 // O words taken by a child that are valid in the parent; see valid_fills in
 // analytical_model.cpp for the derivation of the terms.
-std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev) {
-  // Bit masks over the temporal (spatial above) loops: relevant to O, and above each keeper
-  // of the chain.
-  std::uint64_t relevant_t = 0, relevant_a = 0;
+std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev, std::int64_t all_words) {
+  // One pass over the temporal loops: those relevant to O, and per level the 1-based
+  // position of the innermost relevant loop of that level.
+  const unsigned relevant_dims = kOperandMasks[idx(Operand::O)].plain;
+  std::uint64_t relevant_t = 0;
+  std::array<int, kMaxLevels> innermost{};
   for (int j = 0; j < s.temporal.size; ++j)
-    if (relevant(Operand::O, s.temporal[j].dim)) relevant_t |= 1ull << j;
+    if (relevant_dims >> idx(s.temporal[j].dim) & 1) {
+      relevant_t |= 1ull << j;
+      innermost[s.temporal[j].level] = j + 1;
+    }
+  std::uint64_t relevant_a = 0;
   for (int j = 0; j < s.above.size; ++j)
-    if (relevant(Operand::O, s.above[j].dim)) relevant_a |= 1ull << j;
-  const auto above_t = [&](int level) {
-    std::uint64_t m = 0;
-    for (int j = 0; j < s.temporal.size; ++j)
-      if (s.temporal[j].level > level) m |= 1ull << j;
-    return m;
-  };
+    if (relevant_dims >> idx(s.above[j].dim) & 1) relevant_a |= 1ull << j;
   const auto above_a = [&](int level) {
     std::uint64_t m = 0;
     for (int j = 0; j < s.above.size; ++j)
@@ -252,15 +252,15 @@ std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev) {
     return m;
   };
   // Bits [lo, hi) of a mask.
-  const auto bits = [](int lo, int hi) {
-    return hi <= lo ? 0 : (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
-  };
+  const auto bits = [](int lo, int hi) { return hi <= lo ? 0 : low_bits(hi) & ~low_bits(lo); };
   const int k = s.chain_size;
   std::array<int, kMaxLevels + 1> R;
   R[0] = s.temporal.size; // positions are 1-based below: position = index + 1
   for (int i = 1; i <= k; ++i) {
-    const std::uint64_t m = relevant_t & above_t(s.chain[i - 1]);
-    R[i] = m == 0 ? 0 : 64 - std::countl_zero(m);
+    // The innermost relevant temporal loop above chain[i-1] (0 if none).
+    R[i] = 0;
+    for (int l = s.chain[i - 1] + 1; l < kMaxLevels; ++l)
+      R[i] = std::max(R[i], innermost[l]);
   }
   Query q;
   q.unite = crossed_mask(s, nullptr);
@@ -272,9 +272,7 @@ std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev) {
     q.pin_above |= above_a(s.chain[i - 1]) & ~above_a(s.chain[i]) & ~relevant_a;
     invalid -= ev.words(q);
   }
-  Query all;
-  all.unite = q.unite;
-  return ev.words(all) - invalid;
+  return all_words - invalid;
 }
 
 } // namespace
@@ -402,14 +400,16 @@ PairCounts pair_counts(const Problem &p, const PairSpec &s) {
     c.fanout_words = fills;
     return c;
   }
-  const std::int64_t fills = valid_fills(s, ev);
   Query reduced, distinct, each;
   reduced.leaving = distinct.leaving = each.leaving = true;
   reduced.unite = crossed_mask(s, &PairLoopInfo::reduction);
   distinct.unite = crossed_mask(s, nullptr);
   const std::int64_t updates = ev.words(reduced);
+  const std::int64_t distinct_words = ev.words(distinct);
+  // O has no windows, so entering and leaving words are alike: the fills' "all" is distinct.
+  const std::int64_t fills = valid_fills(s, ev, distinct_words);
   c.parent_updates = updates;
-  c.parent_reads = fills + updates - ev.words(distinct);
+  c.parent_reads = fills + updates - distinct_words;
   c.child_fills = s.child >= 0 ? fills : 0;
   c.fanout_words = fills + ev.words(each);
   return c;
