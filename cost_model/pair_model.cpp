@@ -43,8 +43,12 @@ constexpr OperandArray<AxisMap> kAxisMaps = {make_axis_map(Operand::W), make_axi
                                              make_axis_map(Operand::O)};
 
 // The dimensions (bit idx(d)) on each operand's plain and window axes.
+// (Loops over the dimensions of random mappings test these bits without branching where
+// they can: a mispredicted branch costs more than the arithmetic it would skip.)
 struct OperandMasks {
   unsigned plain = 0, window = 0;
+  std::array<Dim, kNumDims> plain_dims{}; // the first num_plain are set
+  int num_plain = 0;
 };
 
 constexpr OperandMasks make_operand_masks(Operand o) {
@@ -52,7 +56,7 @@ constexpr OperandMasks make_operand_masks(Operand o) {
   OperandMasks r;
   for (Dim d : kAllDims) {
     const AxisKind k = m.kind[m.axis[idx(d)]];
-    if (k == AxisKind::Plain) r.plain |= 1u << idx(d);
+    if (k == AxisKind::Plain) r.plain |= 1u << idx(d), r.plain_dims[r.num_plain++] = d;
     if (k == AxisKind::Window) r.window |= 1u << idx(d);
   }
   return r;
@@ -128,12 +132,12 @@ public:
     whole_mask_ = low_bits(whole_);
     whole_product_ = trip_product(s.temporal, whole_mask_);
     for (int i = 0; i < s.crossed.size; ++i)
-      if (om.plain >> idx(s.crossed[i].dim) & 1) crossed_plain_ |= 1ull << i;
+      crossed_plain_ |= std::uint64_t{om.plain >> idx(s.crossed[i].dim) & 1} << i;
     crossed_all_ = low_bits(s.crossed.size);
     above_all_ = low_bits(s.above.size);
     above_product_ = trip_product(s.above, above_all_);
-    for (Dim d : kAllDims)
-      if (om.plain >> idx(d) & 1) tile_plain_ *= s.tile[idx(d)];
+    for (int i = 0; i < om.num_plain; ++i)
+      tile_plain_ *= s.tile[idx(om.plain_dims[i])];
   }
 
   std::int64_t words(const Query &q) const {
@@ -237,18 +241,19 @@ std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev, std::int64_
   const unsigned relevant_dims = kOperandMasks[idx(Operand::O)].plain;
   std::uint64_t relevant_t = 0;
   std::array<int, kMaxLevels> innermost{};
-  for (int j = 0; j < s.temporal.size; ++j)
-    if (relevant_dims >> idx(s.temporal[j].dim) & 1) {
-      relevant_t |= 1ull << j;
-      innermost[s.temporal[j].level] = j + 1;
-    }
+  for (int j = 0; j < s.temporal.size; ++j) {
+    const unsigned r = relevant_dims >> idx(s.temporal[j].dim) & 1;
+    relevant_t |= std::uint64_t{r} << j;
+    int &in = innermost[s.temporal[j].level];
+    in = std::max(in, static_cast<int>(r) * (j + 1));
+  }
   std::uint64_t relevant_a = 0;
   for (int j = 0; j < s.above.size; ++j)
-    if (relevant_dims >> idx(s.above[j].dim) & 1) relevant_a |= 1ull << j;
+    relevant_a |= std::uint64_t{relevant_dims >> idx(s.above[j].dim) & 1} << j;
   const auto above_a = [&](int level) {
     std::uint64_t m = 0;
     for (int j = 0; j < s.above.size; ++j)
-      if (s.above[j].level > level) m |= 1ull << j;
+      m |= std::uint64_t{s.above[j].level > level} << j;
     return m;
   };
   // Bits [lo, hi) of a mask.
@@ -353,13 +358,13 @@ void fill_spec_loops(PairSpec &s, const FlatNest &f, int child, int parent) {
   s.parent = parent;
   s.tile = f.tiles[child + 1];
   s.temporal.size = s.crossed.size = s.above.size = 0;
+  // The list is picked by index, not by branches (see OperandMasks).
+  const std::array<FixedList<PairLoopInfo, kMaxPairLoops> *, 3> lists = {&s.crossed, &s.above,
+                                                                         &s.temporal};
   for (const FlatNest::Entry &e : f.loops) {
     const int level = e.info.level;
     if (level <= child) break; // outermost first: the rest are inside the child
-    if (e.temporal)
-      s.temporal.push_back(e.info);
-    else
-      (level > parent ? s.above : s.crossed).push_back(e.info);
+    lists[e.temporal ? 2 : level > parent ? 1 : 0]->push_back(e.info);
   }
 }
 
