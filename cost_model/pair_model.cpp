@@ -236,18 +236,13 @@ std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
 // O words taken by a child that are valid in the parent; see valid_fills in
 // analytical_model.cpp for the derivation of the terms.
 std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev, std::int64_t all_words) {
-  // One pass over the temporal loops: those relevant to O, and per level the 1-based
-  // position of the innermost relevant loop of that level.
+  // Bit masks over the temporal (spatial above) loops relevant to O. (Branch-free and with
+  // the chains in registers: this runs for every O pair.)
   const unsigned relevant_dims = kOperandMasks[idx(Operand::O)].plain;
-  std::uint64_t relevant_t = 0;
-  std::array<int, kMaxLevels> innermost{};
-  for (int j = 0; j < s.temporal.size; ++j) {
-    const unsigned r = relevant_dims >> idx(s.temporal[j].dim) & 1;
-    relevant_t |= std::uint64_t{r} << j;
-    int &in = innermost[s.temporal[j].level];
-    in = std::max(in, static_cast<int>(r) * (j + 1));
-  }
-  std::uint64_t relevant_a = 0;
+  const int n = s.temporal.size;
+  std::uint64_t relevant_t = 0, relevant_a = 0;
+  for (int j = 0; j < n; ++j)
+    relevant_t |= std::uint64_t{relevant_dims >> idx(s.temporal[j].dim) & 1} << j;
   for (int j = 0; j < s.above.size; ++j)
     relevant_a |= std::uint64_t{relevant_dims >> idx(s.above[j].dim) & 1} << j;
   const auto above_a = [&](int level) {
@@ -256,22 +251,21 @@ std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev, std::int64_
       m |= std::uint64_t{s.above[j].level > level} << j;
     return m;
   };
-  // Bits [lo, hi) of a mask.
-  const auto bits = [](int lo, int hi) { return hi <= lo ? 0 : low_bits(hi) & ~low_bits(lo); };
+  // R_i: the 1-based position of the innermost relevant temporal loop above chain[i-1] (0 if
+  // none). The loops are outermost first, so those above a level are a prefix, and it
+  // shrinks as the chain goes outward.
   const int k = s.chain_size;
-  std::array<int, kMaxLevels + 1> R;
-  R[0] = s.temporal.size; // positions are 1-based below: position = index + 1
-  for (int i = 1; i <= k; ++i) {
-    // The innermost relevant temporal loop above chain[i-1] (0 if none).
-    R[i] = 0;
-    for (int l = s.chain[i - 1] + 1; l < kMaxLevels; ++l)
-      R[i] = std::max(R[i], innermost[l]);
-  }
+  int above = n; // the loops above chain[i-1]: [0, above)
   Query q;
   q.unite = crossed_mask(s, nullptr);
   std::int64_t invalid = 0;
   for (int i = 1; i <= k; ++i) {
-    q.pin_temporal |= bits(R[i], R[i - 1]) & ~relevant_t;
+    while (above > 0 && s.temporal[above - 1].level <= s.chain[i - 1])
+      --above;
+    const std::uint64_t m = relevant_t & low_bits(above);
+    const int R = m == 0 ? 0 : 64 - std::countl_zero(m);
+    // "Not B_1 .. not B_i": the irrelevant loops inside position R_i are at index 0.
+    q.pin_temporal = ~(low_bits(R) | relevant_t);
     invalid += ev.words(q);
     if (i == k) break;
     q.pin_above |= above_a(s.chain[i - 1]) & ~above_a(s.chain[i]) & ~relevant_a;
