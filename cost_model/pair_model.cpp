@@ -94,7 +94,7 @@ std::int64_t trip_product(const FixedList<PairLoopInfo, kMaxPairLoops> &loops, s
 // of the trips outside j. Two facts make the sum over j short:
 // - if a loop at j or inside it is on a plain axis, that axis's tile is new and the carry
 //   brings whole tiles: for j below J (one past the innermost plain loop) the terms telescope
-//   into |U| * (the product of the trips above J);
+//   into |U| * (the product of the trips of loops 0 .. J-1), the first step included;
 // - past J only window and presence axes change, and a carry that changes no window brings
 //   nothing. So only the carries in [J, the innermost window loop] (I only) are summed.
 class PairEvaluator {
