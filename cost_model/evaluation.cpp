@@ -4,6 +4,7 @@
 #include "cost_model/footprint.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace tessel {
 
@@ -11,47 +12,68 @@ namespace {
 
 double width_scale(const Problem &p, Operand o) { return p.bits[idx(o)] / 16.0; }
 
-// Product of the trips of the spatial loops above `level`: the instances of it in use.
-std::int64_t used_instances(const Mapping &m, int level) {
+// used[l + 1]: the product of the trips of the spatial loops above level l (l = -1 for the
+// MAC units), i.e. the instances of l in use.
+// Architectures have at most kMaxLevels levels (validated), and so do their mappings.
+std::array<std::int64_t, kMaxLevels + 1> used_instances(const Mapping &m) {
+  if (m.num_levels() > kMaxLevels) throw std::logic_error("price: more levels than kMaxLevels");
+  std::array<std::int64_t, kMaxLevels + 1> used{};
   std::int64_t n = 1;
-  for (int l = level + 1; l < m.num_levels(); ++l)
-    for (const Loop &x : m.levels[l].spatial)
-      n *= x.trip;
-  return n;
+  for (int l = m.num_levels() - 1; l >= -1; --l) {
+    used[l + 1] = n;
+    if (l >= 0)
+      for (const Loop &x : m.levels[l].spatial)
+        n *= x.trip;
+  }
+  return used;
 }
 
-// Temporal iterations in which some MAC unit is not guarded off: per dimension, the index
-// tuples of its temporal loops whose index (at spatial coordinate 0) is inside the extent.
+// The temporal iterations of dimension d in which some MAC unit is not guarded off: the
+// index tuples of d's temporal loops whose index (at spatial coordinate 0) is inside the
+// extent.
+std::int64_t active_iterations(const Problem &p, const std::vector<PlacedLoop> &nest, Dim d) {
+  std::vector<const PlacedLoop *> loops;
+  for (const PlacedLoop &pl : nest)
+    if (pl.loop.dim == d && pl.loop.kind == LoopKind::Temporal && pl.loop.trip > 1)
+      loops.push_back(&pl);
+  std::int64_t active = 0;
+  std::vector<std::int64_t> counter(loops.size(), 0);
+  for (;;) {
+    std::int64_t index = 0;
+    for (std::size_t i = 0; i < loops.size(); ++i)
+      index += counter[i] * loops[i]->stride;
+    active += index < p.extent(d);
+    std::size_t i = 0;
+    for (; i < loops.size(); ++i) {
+      if (++counter[i] < loops[i]->loop.trip) break;
+      counter[i] = 0;
+    }
+    if (i == loops.size()) return active;
+  }
+}
+
+// Temporal iterations in which some MAC unit is not guarded off: per dimension, all of its
+// temporal iterations when its trips multiply to its extent (one pass over the mapping, no
+// allocation), else active_iterations.
 std::int64_t compute_cycles(const Problem &p, const Mapping &m) {
+  DimArray<std::int64_t> total, temporal;
+  total.fill(1);
+  temporal.fill(1);
+  for (const LevelLoops &ll : m.levels) {
+    for (const Loop &x : ll.temporal)
+      temporal[idx(x.dim)] *= x.trip;
+    for (const Loop &x : ll.spatial)
+      total[idx(x.dim)] *= x.trip;
+  }
   std::int64_t cycles = 1;
-  const std::vector<PlacedLoop> nest = flatten(m);
+  std::vector<PlacedLoop> nest; // flattened only for a guarded dimension
   for (Dim d : kAllDims) {
-    std::vector<const PlacedLoop *> loops;
-    std::int64_t trips = 1;
-    for (const PlacedLoop &pl : nest)
-      if (pl.loop.dim == d && pl.loop.kind == LoopKind::Temporal && pl.loop.trip > 1) {
-        loops.push_back(&pl);
-        trips *= pl.loop.trip;
-      }
-    if (total_trips(m, d) == p.extent(d)) {
-      cycles *= trips;
+    if (total[idx(d)] * temporal[idx(d)] == p.extent(d)) {
+      cycles *= temporal[idx(d)];
       continue;
     }
-    std::int64_t active = 0;
-    std::vector<std::int64_t> counter(loops.size(), 0);
-    for (;;) {
-      std::int64_t index = 0;
-      for (std::size_t i = 0; i < loops.size(); ++i)
-        index += counter[i] * loops[i]->stride;
-      active += index < p.extent(d);
-      std::size_t i = 0;
-      for (; i < loops.size(); ++i) {
-        if (++counter[i] < loops[i]->loop.trip) break;
-        counter[i] = 0;
-      }
-      if (i == loops.size()) break;
-    }
-    cycles *= active;
+    if (nest.empty()) nest = flatten(m);
+    cycles *= active_iterations(p, nest, d);
   }
   return cycles;
 }
@@ -130,13 +152,14 @@ Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, Acce
   e.pj_per_mac = e.counts.macs ? e.energy_pj / static_cast<double>(e.counts.macs) : 0.0;
 
   e.pes = a.num_pes();
-  e.used_pes = used_instances(m, -1);
+  const std::array<std::int64_t, kMaxLevels + 1> used = used_instances(m);
+  e.used_pes = used[0];
   e.compute_cycles = compute_cycles(p, m);
   e.cycles = e.compute_cycles;
   e.bound = "compute";
   for (int l = 0; l < a.num_levels(); ++l) {
     const Level &level = a.levels[l];
-    const double instances = static_cast<double>(used_instances(m, l));
+    const double instances = static_cast<double>(used[l + 1]);
     std::int64_t reads = 0, writes = 0;
     for (Operand o : kAllOperands) {
       reads += e.counts.levels[l].operands[idx(o)].reads;
@@ -158,11 +181,17 @@ Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, Acce
   const double macs = static_cast<double>(e.counts.macs);
   e.utilization =
       e.cycles ? macs / (static_cast<double>(e.cycles) * static_cast<double>(e.pes)) : 0;
-  e.losses = {{"spatial mapping", static_cast<double>(e.used_pes) / static_cast<double>(e.pes)},
-              {"imperfect factors",
-               macs / (static_cast<double>(e.compute_cycles) * static_cast<double>(e.used_pes))},
-              {"bandwidth (" + e.bound + ")",
-               static_cast<double>(e.compute_cycles) / static_cast<double>(e.cycles)}};
+  // Built in place: an initializer list would copy each cause's string once more.
+  std::string bandwidth = "bandwidth (";
+  bandwidth += e.bound;
+  bandwidth += ')';
+  e.losses.reserve(3);
+  e.losses.push_back(
+      {"spatial mapping", static_cast<double>(e.used_pes) / static_cast<double>(e.pes)});
+  e.losses.push_back({"imperfect factors", macs / (static_cast<double>(e.compute_cycles) *
+                                                   static_cast<double>(e.used_pes))});
+  e.losses.push_back({std::move(bandwidth),
+                      static_cast<double>(e.compute_cycles) / static_cast<double>(e.cycles)});
   return e;
 }
 

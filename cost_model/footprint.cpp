@@ -7,10 +7,11 @@ namespace tessel {
 
 std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
   if (A <= 0 || B <= 0) return 0;
-  // The usual cases in closed form (the general count below with d' = 1: the classes
-  // rho < min(B, s) hold B values in all, and each adds A - 1 to its count of b's).
-  if (d == 1) return B + std::min(B, s) * (A - 1);
-  if (s == 1) return A + std::min(A, d) * (B - 1);
+  // Unit strides, the usual case, without a division (the explorer asks for many tiles): the
+  // B (A) intervals of length A (B), d (s) apart, overlap when d <= A (s <= B). The general
+  // case below gives the same.
+  if (s == 1) return A >= d ? (B - 1) * d + A : A * B;
+  if (d == 1) return B >= s ? (A - 1) * s + B : A * B;
   // Divide out the common factor: values are g * (a*s' + b*d') with gcd(s', d') = 1.
   const std::int64_t g = std::gcd(s, d);
   s /= g;

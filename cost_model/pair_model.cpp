@@ -42,6 +42,29 @@ constexpr AxisMap make_axis_map(Operand o) {
 constexpr OperandArray<AxisMap> kAxisMaps = {make_axis_map(Operand::W), make_axis_map(Operand::I),
                                              make_axis_map(Operand::O)};
 
+// The dimensions (bit idx(d)) on each operand's plain and window axes.
+// (Loops over the dimensions of random mappings test these bits without branching where
+// they can: a mispredicted branch costs more than the arithmetic it would skip.)
+struct OperandMasks {
+  unsigned plain = 0, window = 0;
+  std::array<Dim, kNumDims> plain_dims{}; // the first num_plain are set
+  int num_plain = 0;
+};
+
+constexpr OperandMasks make_operand_masks(Operand o) {
+  const AxisMap m = make_axis_map(o);
+  OperandMasks r;
+  for (Dim d : kAllDims) {
+    const AxisKind k = m.kind[m.axis[idx(d)]];
+    if (k == AxisKind::Plain) r.plain |= 1u << idx(d), r.plain_dims[r.num_plain++] = d;
+    if (k == AxisKind::Window) r.window |= 1u << idx(d);
+  }
+  return r;
+}
+
+constexpr OperandArray<OperandMasks> kOperandMasks = {
+    make_operand_masks(Operand::W), make_operand_masks(Operand::I), make_operand_masks(Operand::O)};
+
 // Which sides of a window axis a dimension is on.
 constexpr bool filter_side(Dim d) { return d == Dim::R || d == Dim::S; }
 constexpr Dim window_output_dim(int axis) { return axis == 0 ? Dim::P : Dim::Q; }
@@ -54,79 +77,102 @@ struct Query {
   bool leaving = false;
 };
 
+// Bits [0, n) set.
+constexpr std::uint64_t low_bits(int n) { return n >= 64 ? ~0ull : (1ull << n) - 1; }
+
+// The product of the trips of the loops whose bits are set in `mask`.
+std::int64_t trip_product(const FixedList<PairLoopInfo, kMaxPairLoops> &loops, std::uint64_t mask) {
+  std::int64_t r = 1;
+  for (; mask != 0; mask &= mask - 1)
+    r *= loops[std::countr_zero(mask)].trip;
+  return r;
+}
+
+// The words of one query, in closed form. A step change is a carry at one temporal loop j
+// (outer loops keep their index, j advances, inner loops wrap to 0); it brings
+// prod|U| - prod|U \ N| words, counted prefix * (t_j - 1) times, where prefix is the product
+// of the trips outside j. Two facts make the sum over j short:
+// - if a loop at j or inside it is on a plain axis, that axis's tile is new and the carry
+//   brings whole tiles: for j below J (one past the innermost plain loop) the terms telescope
+//   into |U| * (the product of the trips of loops 0 .. J-1), the first step included;
+// - past J only window and presence axes change, and a carry that changes no window brings
+//   nothing. So only the carries in [J, the innermost window loop] (I only) are summed.
 class PairEvaluator {
 public:
   PairEvaluator(const Problem &p, const PairSpec &s)
-      : p_(p), s_(s), map_(kAxisMaps[idx(s.operand)]), windows_(s.operand == Operand::I ? 2 : 0) {
-    // Axes changed by a carry at temporal position j: those with a loop at j or inside it.
-    std::uint32_t mask = 0;
-    for (int j = s.temporal.size - 1; j >= 0; --j) {
-      mask |= 1u << map_.axis[idx(s.temporal[j].dim)];
-      changed_[j] = mask;
+      : p_(p), s_(s), windows_(s.operand == Operand::I ? 2 : 0) {
+    const OperandMasks &om = kOperandMasks[idx(s.operand)];
+    const int n = s.temporal.size;
+    if (s.child < 0) {
+      whole_ = n; // MAC units take a fresh word at every step: every carry counts whole
+    } else {
+      // Inside out up to the innermost plain loop: the window carries' shifts (the carry
+      // loop advances by its stride, the loops inside it wrap back) and which windows change.
+      std::array<std::array<std::int64_t, 2>, 2> wrap{}; // [w][P side, R side] of loops > j
+      std::uint32_t changed = 0;
+      int j = n - 1;
+      for (; j >= 0; --j) {
+        const PairLoopInfo &l = s.temporal[j];
+        const unsigned bit = 1u << idx(l.dim);
+        if (om.plain & bit) break;
+        if (!(om.window & bit)) {
+          if (changed != 0) carry_[j] = {wrap, changed};
+          continue;
+        }
+        const int w = kAxisMaps[idx(s.operand)].axis[idx(l.dim)];
+        const int side = filter_side(l.dim) ? 1 : 0;
+        if (changed == 0) last_window_ = j;
+        changed |= 1u << w;
+        carry_[j] = {wrap, changed};
+        carry_[j].shift[w][side] += l.stride;
+        wrap[w][side] -= (l.trip - 1) * l.stride;
+      }
+      whole_ = j + 1;
     }
-    for (int a = 0; a < map_.count; ++a)
-      if (map_.kind[a] == AxisKind::Plain) plain_mask_ |= 1u << a;
-    for (Dim d : kAllDims)
-      if (map_.kind[map_.axis[idx(d)]] == AxisKind::Plain) tile_plain_ *= s.tile[idx(d)];
-    // The shift of window axis w's base at a carry at temporal position j: the carry loop
-    // advances by its stride, the loops inside it wrap back (suffix sums from the inside).
-    std::array<std::array<std::int64_t, 2>, 2> wrap{}; // [w][p side, r side] of loops > j
-    for (int j = s.temporal.size - 1; j >= 0; --j) {
-      const PairLoopInfo &l = s.temporal[j];
-      for (int w = 0; w < windows_; ++w)
-        shift_[j][w] = wrap[w];
-      if (windows_ == 0 || map_.axis[idx(l.dim)] >= 2) continue;
-      const int w = map_.axis[idx(l.dim)], side = filter_side(l.dim) ? 1 : 0;
-      shift_[j][w][side] += l.stride;
-      wrap[w][side] -= (l.trip - 1) * l.stride;
-    }
+    whole_mask_ = low_bits(whole_);
+    whole_product_ = trip_product(s.temporal, whole_mask_);
+    for (int i = 0; i < s.crossed.size; ++i)
+      crossed_plain_ |= std::uint64_t{om.plain >> idx(s.crossed[i].dim) & 1} << i;
+    crossed_all_ = low_bits(s.crossed.size);
+    above_all_ = low_bits(s.above.size);
+    above_product_ = trip_product(s.above, above_all_);
+    for (int i = 0; i < om.num_plain; ++i)
+      tile_plain_ *= s.tile[idx(om.plain_dims[i])];
   }
 
   std::int64_t words(const Query &q) const {
-    const MaskData &md = mask_data(q.unite);
-    std::int64_t free = md.free_crossed;
-    for (int i = 0; i < s_.above.size; ++i)
-      if (!(q.pin_above >> i & 1)) free *= s_.above[i].trip;
+    std::int64_t free = trip_product(s_.crossed, crossed_all_ & ~q.unite);
+    free *= q.pin_above == 0 ? above_product_ : trip_product(s_.above, above_all_ & ~q.pin_above);
+    const std::int64_t non_window =
+        tile_plain_ * trip_product(s_.crossed, q.unite & crossed_plain_);
+    std::int64_t prefix = q.pin_temporal == 0
+                              ? whole_product_
+                              : trip_product(s_.temporal, whole_mask_ & ~q.pin_temporal);
+    if (windows_ == 0) return free * non_window * prefix;
 
-    if (s_.child < 0) { // MAC units: a fresh word at every step
-      std::int64_t steps = 1;
-      for (int j = 0; j < s_.temporal.size; ++j)
-        if (!(q.pin_temporal >> j & 1)) steps *= s_.temporal[j].trip;
-      return free * md.u_prod * steps;
-    }
-    // First step (or, leaving, the last): whole tiles. Then each carry j: the step changes
-    // counted by prefix * (t_j - 1), each bringing prod|U| - prod|U \ N| words.
-    std::int64_t total = md.u_prod, prefix = 1;
-    for (int j = 0; j < s_.temporal.size; ++j) {
-      const std::int64_t t = s_.temporal[j].trip;
+    const MaskData &md = mask_data(q.unite);
+    const std::int64_t u_prod = non_window * md.window[0].all() * md.window[1].all();
+    std::int64_t total = u_prod * prefix;
+    const std::int64_t sign = q.leaving ? -1 : 1; // leaving words see the shift reversed
+    for (int j = whole_; j <= last_window_; ++j) {
       if (q.pin_temporal >> j & 1) continue; // pinned: its index after a carry is >= 1
-      const std::uint32_t changed = changed_[j];
-      std::int64_t kept = 0;
-      if (!(changed & plain_mask_)) {
-        kept = md.non_window;
-        for (int w = 0; w < windows_; ++w) {
-          if (!(changed >> w & 1)) {
-            kept *= md.window[w].all();
-            continue;
-          }
-          // Leaving words see the shift reversed.
-          const std::int64_t sign = q.leaving ? -1 : 1;
-          kept *= md.window[w].kept(sign * shift_[j][w][0], sign * shift_[j][w][1]);
-        }
-      }
-      total += prefix * (t - 1) * (md.u_prod - kept);
+      const WindowCarry &wc = carry_[j];
+      std::int64_t kept = non_window;
+      for (int w = 0; w < 2; ++w)
+        kept *= wc.changed >> w & 1
+                    ? md.window[w].kept(sign * wc.shift[w][0], sign * wc.shift[w][1])
+                    : md.window[w].all();
+      const std::int64_t t = s_.temporal[j].trip;
+      total += prefix * (t - 1) * (u_prod - kept);
       prefix *= t;
     }
     return free * total;
   }
 
 private:
-  // What depends only on which crossed loops are united: the union of each window axis,
-  // the product of |U_a| over all axes and over the non-window ones, and the product of
-  // the trips of the crossed loops not united.
+  // The union of each window axis under one choice of united crossed loops.
   struct MaskData { // filled by mask_data(); left uninitialized until then (it is hot)
     std::uint64_t unite;
-    std::int64_t u_prod, non_window, free_crossed;
     std::array<WindowUnion, 2> window;
   };
 
@@ -135,21 +181,8 @@ private:
       if (cache_[i].unite == unite) return cache_[i];
     MaskData &md = cache_[cached_ < kCache ? cached_++ : (cached_ = 1, 0)];
     md.unite = unite;
-    // |U_a| of the plain axes: the tile's extent times the united loops' trips.
-    md.free_crossed = 1;
-    md.non_window = tile_plain_;
-    for (int i = 0; i < s_.crossed.size; ++i) {
-      const PairLoopInfo &l = s_.crossed[i];
-      if (!(unite >> i & 1))
-        md.free_crossed *= l.trip;
-      else if (map_.kind[map_.axis[idx(l.dim)]] == AxisKind::Plain)
-        md.non_window *= l.trip;
-    }
-    md.u_prod = md.non_window;
-    for (int w = 0; w < windows_; ++w) {
+    for (int w = 0; w < 2; ++w)
       md.window[w].init(window_key(w, unite));
-      md.u_prod *= md.window[w].all();
-    }
     return md;
   }
 
@@ -171,15 +204,26 @@ private:
     return k;
   }
 
+  // A carry past the whole-tile ones: the shift of each window's base ([w][P side, R side])
+  // and which windows change.
+  struct WindowCarry {
+    std::array<std::array<std::int64_t, 2>, 2> shift;
+    std::uint32_t changed;
+  };
+
   const Problem &p_;
   const PairSpec &s_;
-  const AxisMap &map_;
-  const int windows_; // window axes: 2 for I, 0 otherwise
-  std::array<std::uint32_t, kMaxPairLoops> changed_;
-  // [j][w][side]: the shift of window axis w's base (P side, R side) at a carry at j.
-  std::array<std::array<std::array<std::int64_t, 2>, 2>, kMaxPairLoops> shift_;
-  std::uint32_t plain_mask_ = 0;
-  std::int64_t tile_plain_ = 1; // the product of the tile's extents on plain axes
+  const int windows_;               // window axes: 2 for I, 0 otherwise
+  int whole_ = 0;                   // J: carries at temporal loops [0, J) bring whole tiles
+  std::uint64_t whole_mask_ = 0;    // bits [0, J)
+  std::int64_t whole_product_ = 1;  // the product of their trips
+  std::uint64_t crossed_plain_ = 0; // crossed loops on plain axes
+  std::uint64_t crossed_all_ = 0;   // every crossed loop
+  std::uint64_t above_all_ = 0;     // every spatial loop above the parent
+  std::int64_t above_product_ = 1;  // the product of their trips
+  std::int64_t tile_plain_ = 1;     // the product of the tile's extents on plain axes
+  int last_window_ = -1;            // the innermost window loop (I only): carries J..it
+  std::array<WindowCarry, kMaxPairLoops> carry_; // [j]: set for J <= j <= last_window_
 };
 
 std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
@@ -191,50 +235,43 @@ std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
 
 // O words taken by a child that are valid in the parent; see valid_fills in
 // analytical_model.cpp for the derivation of the terms.
-std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev) {
-  // Bit masks over the temporal (spatial above) loops: relevant to O, and above each keeper
-  // of the chain.
+std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev, std::int64_t all_words) {
+  // Bit masks over the temporal (spatial above) loops relevant to O. (Branch-free and with
+  // the chains in registers: this runs for every O pair.)
+  const unsigned relevant_dims = kOperandMasks[idx(Operand::O)].plain;
+  const int n = s.temporal.size;
   std::uint64_t relevant_t = 0, relevant_a = 0;
-  for (int j = 0; j < s.temporal.size; ++j)
-    if (relevant(Operand::O, s.temporal[j].dim)) relevant_t |= 1ull << j;
+  for (int j = 0; j < n; ++j)
+    relevant_t |= std::uint64_t{relevant_dims >> idx(s.temporal[j].dim) & 1} << j;
   for (int j = 0; j < s.above.size; ++j)
-    if (relevant(Operand::O, s.above[j].dim)) relevant_a |= 1ull << j;
-  const auto above_t = [&](int level) {
-    std::uint64_t m = 0;
-    for (int j = 0; j < s.temporal.size; ++j)
-      if (s.temporal[j].level > level) m |= 1ull << j;
-    return m;
-  };
+    relevant_a |= std::uint64_t{relevant_dims >> idx(s.above[j].dim) & 1} << j;
   const auto above_a = [&](int level) {
     std::uint64_t m = 0;
     for (int j = 0; j < s.above.size; ++j)
-      if (s.above[j].level > level) m |= 1ull << j;
+      m |= std::uint64_t{s.above[j].level > level} << j;
     return m;
   };
-  // Bits [lo, hi) of a mask.
-  const auto bits = [](int lo, int hi) {
-    return hi <= lo ? 0 : (hi >= 64 ? ~0ull : (1ull << hi) - 1) & ~((1ull << lo) - 1);
-  };
+  // R_i: the 1-based position of the innermost relevant temporal loop above chain[i-1] (0 if
+  // none). The loops are outermost first, so those above a level are a prefix, and it
+  // shrinks as the chain goes outward.
   const int k = s.chain_size;
-  std::array<int, kMaxLevels + 1> R;
-  R[0] = s.temporal.size; // positions are 1-based below: position = index + 1
-  for (int i = 1; i <= k; ++i) {
-    const std::uint64_t m = relevant_t & above_t(s.chain[i - 1]);
-    R[i] = m == 0 ? 0 : 64 - std::countl_zero(m);
-  }
+  int above = n; // the loops above chain[i-1]: [0, above)
   Query q;
   q.unite = crossed_mask(s, nullptr);
   std::int64_t invalid = 0;
   for (int i = 1; i <= k; ++i) {
-    q.pin_temporal |= bits(R[i], R[i - 1]) & ~relevant_t;
+    while (above > 0 && s.temporal[above - 1].level <= s.chain[i - 1])
+      --above;
+    const std::uint64_t m = relevant_t & low_bits(above);
+    const int R = m == 0 ? 0 : 64 - std::countl_zero(m);
+    // "Not B_1 .. not B_i": the irrelevant loops inside position R_i are at index 0.
+    q.pin_temporal = ~(low_bits(R) | relevant_t);
     invalid += ev.words(q);
     if (i == k) break;
     q.pin_above |= above_a(s.chain[i - 1]) & ~above_a(s.chain[i]) & ~relevant_a;
     invalid -= ev.words(q);
   }
-  Query all;
-  all.unite = q.unite;
-  return ev.words(all) - invalid;
+  return all_words - invalid;
 }
 
 } // namespace
@@ -315,13 +352,13 @@ void fill_spec_loops(PairSpec &s, const FlatNest &f, int child, int parent) {
   s.parent = parent;
   s.tile = f.tiles[child + 1];
   s.temporal.size = s.crossed.size = s.above.size = 0;
+  // The list is picked by index, not by branches (see OperandMasks).
+  const std::array<FixedList<PairLoopInfo, kMaxPairLoops> *, 3> lists = {&s.crossed, &s.above,
+                                                                         &s.temporal};
   for (const FlatNest::Entry &e : f.loops) {
     const int level = e.info.level;
     if (level <= child) break; // outermost first: the rest are inside the child
-    if (e.temporal)
-      s.temporal.push_back(e.info);
-    else
-      (level > parent ? s.above : s.crossed).push_back(e.info);
+    lists[e.temporal ? 2 : level > parent ? 1 : 0]->push_back(e.info);
   }
 }
 
@@ -362,14 +399,16 @@ PairCounts pair_counts(const Problem &p, const PairSpec &s) {
     c.fanout_words = fills;
     return c;
   }
-  const std::int64_t fills = valid_fills(s, ev);
   Query reduced, distinct, each;
   reduced.leaving = distinct.leaving = each.leaving = true;
   reduced.unite = crossed_mask(s, &PairLoopInfo::reduction);
   distinct.unite = crossed_mask(s, nullptr);
   const std::int64_t updates = ev.words(reduced);
+  const std::int64_t distinct_words = ev.words(distinct);
+  // O has no windows, so entering and leaving words are alike: the fills' "all" is distinct.
+  const std::int64_t fills = valid_fills(s, ev, distinct_words);
   c.parent_updates = updates;
-  c.parent_reads = fills + updates - ev.words(distinct);
+  c.parent_reads = fills + updates - distinct_words;
   c.child_fills = s.child >= 0 ? fills : 0;
   c.fanout_words = fills + ev.words(each);
   return c;

@@ -1,0 +1,69 @@
+// Pricing against its definitions, on the random cases of the walker tests (perfect and
+// imperfect factors): compute cycles are the temporal iterations in which some MAC unit is
+// not guarded off, counted here by walking every temporal iteration of the whole nest.
+#include "cost_model/analytical_model.hpp"
+#include "cost_model/evaluation.hpp"
+#include "support/random_cases.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace tessel;
+
+namespace {
+
+// Walks the odometer of all temporal loops; an iteration is active when every dimension's
+// temporal index (spatial coordinates at 0) is inside its extent. Empty when the nest has
+// more than `limit` temporal iterations.
+std::optional<std::int64_t> walked_compute_cycles(const Problem &p, const Mapping &m,
+                                                  std::int64_t limit) {
+  std::vector<PlacedLoop> loops;
+  std::int64_t iterations = 1;
+  for (const PlacedLoop &pl : flatten(m))
+    if (pl.loop.kind == LoopKind::Temporal) {
+      loops.push_back(pl);
+      iterations *= pl.loop.trip;
+    }
+  if (iterations > limit) return std::nullopt;
+  std::vector<std::int64_t> counter(loops.size(), 0);
+  std::int64_t active = 0;
+  for (;;) {
+    DimArray<std::int64_t> index{};
+    for (std::size_t i = 0; i < loops.size(); ++i)
+      index[idx(loops[i].loop.dim)] += counter[i] * loops[i].stride;
+    bool inside = true;
+    for (Dim d : kAllDims)
+      inside = inside && index[idx(d)] < p.extent(d);
+    active += inside;
+    std::size_t i = 0;
+    for (; i < loops.size(); ++i) {
+      if (++counter[i] < loops[i].loop.trip) break;
+      counter[i] = 0;
+    }
+    if (i == loops.size()) return active;
+  }
+}
+
+} // namespace
+
+TEST_CASE("compute cycles and used PEs match their definitions on random cases",
+          "[cost][correctness]") {
+  int perfect = 0, imperfect = 0;
+  for (std::uint64_t seed = 1; seed <= 3000; ++seed) {
+    const RandomCase rc = random_case(seed);
+    const std::optional<std::int64_t> walked =
+        walked_compute_cycles(rc.problem, rc.mapping, 1 << 16);
+    if (!walked) continue;
+    const Evaluation e =
+        price(rc.problem, rc.arch, rc.mapping, analytical_counts(rc.problem, rc.arch, rc.mapping));
+    INFO(rc.describe());
+    REQUIRE(e.compute_cycles == *walked);
+    std::int64_t used = 1;
+    for (const LevelLoops &l : rc.mapping.levels)
+      for (const Loop &x : l.spatial)
+        used *= x.trip;
+    REQUIRE(e.used_pes == used);
+    (is_perfect(rc.mapping, rc.problem) ? perfect : imperfect)++;
+  }
+  CHECK(perfect > 300);
+  CHECK(imperfect > 300);
+}
