@@ -74,13 +74,18 @@ struct LevelChoice {
 // What the threads share: the incumbent and the counters.
 struct Shared {
   std::mutex mu;
-  std::atomic<double> best_primary{kInf};
+  alignas(64) std::atomic<double> best_primary{kInf};
+  alignas(64) char after_best = 0;
   bool have_best = false;
   std::vector<double> best_values;
   std::string best_key;
   Mapping best_mapping;
-  std::atomic<std::int64_t> evaluated{0}, valid{0}, pruned{0};
-  std::atomic<bool> stopped{false};
+  std::atomic<std::int64_t> evaluated{0}, valid{0};
+  // Each on its own cache line: every thread reads the flag and the bound all the time, and
+  // a counter written next to them would make each of those reads miss.
+  alignas(64) std::atomic<std::int64_t> pruned{0};
+  alignas(64) std::atomic<bool> stopped{false};
+  alignas(64) char end = 0;
 };
 
 std::string mapping_key(const Mapping &m) {
@@ -211,7 +216,7 @@ public:
                                 unions(level - 1, mode.context_free, mode.relaxed, false)) +
               lower_bound_below(level - 1);
           if (cut(*mode.drop_with_cost + without_input)) {
-            shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+            count_pruned(1);
             return;
           }
         }
@@ -219,7 +224,7 @@ public:
                   least_order_bound(level - 1, unions(level - 1, mode.context_free, mode.relaxed)) +
                   (level > 0 ? lower_bound_below(level - 1) : macs_energy());
         if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound)) {
-          shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+          count_pruned(1);
           return;
         }
         x.nodes.push_back(n);
@@ -229,6 +234,20 @@ public:
                      [](const Node &p, const Node &q) { return p.bound < q.bound; });
     return x;
   }
+
+  // Subtrees cut, counted here and added to the shared count in batches (and when the
+  // searcher ends), so that threads do not contend for it.
+  void count_pruned(std::int64_t n) {
+    pruned_ += n;
+    if (pruned_ >= 4096) flush_pruned();
+  }
+  void flush_pruned() {
+    shared_.pruned.fetch_add(pruned_, std::memory_order_relaxed);
+    pruned_ = 0;
+  }
+  ~Searcher() { flush_pruned(); }
+  Searcher(const Searcher &) = delete;
+  Searcher &operator=(const Searcher &) = delete;
 
   bool cut(double bound) const {
     return energy_only_ &&
@@ -259,7 +278,7 @@ public:
         const double quick = order_bound(level - 1, u, fills);
         known_fills_ = fills;
         if (cut(cost_above + quick + (level > 0 ? lower_bound_below(level - 1) : macs_energy()))) {
-          shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+          count_pruned(1);
           continue;
         }
       }
@@ -293,7 +312,7 @@ public:
     for (const Priced &pr : price_orders(level, cost_above)) {
       if (stop_now()) return;
       if (cut(pr.bound)) {
-        shared_.pruned.fetch_add(1, std::memory_order_relaxed);
+        count_pruned(1);
         continue;
       }
       c.order = *pr.order;
@@ -316,8 +335,7 @@ public:
       if (stop_now()) return;
       if (cut(n.bound)) {
         // Nodes are sorted by bound: every later one is cut too.
-        shared_.pruned.fetch_add(static_cast<std::int64_t>(x.nodes.data() + x.nodes.size() - &n),
-                                 std::memory_order_relaxed);
+        count_pruned(static_cast<std::int64_t>(x.nodes.data() + x.nodes.size() - &n));
         return;
       }
       apply(level, x, n);
@@ -1088,6 +1106,7 @@ private:
   // i.e. its residency-words, set when the pair whose child is l is priced exactly.
   std::vector<OperandArray<std::int64_t>> leaving_ = std::vector<OperandArray<std::int64_t>>(9);
   std::uint64_t checks_ = 0;
+  std::int64_t pruned_ = 0; // not yet added to shared_.pruned
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
   const std::atomic<bool> &stop_flag_ = shared_.stopped;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
@@ -1149,11 +1168,20 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
 
   // Work is split one level below the top: a subproblem is a top-level node with one of
   // its loop orders, and all threads share the nodes of each subproblem's expansion.
+  // The expansion below a top-level node is computed in parts (by spatial choice) that any
+  // thread reaching one of the node's subproblems takes on; the thread finishing the last
+  // part merges them. The bounds in it hold for every order of the top level, so parts
+  // computed under different subproblems' orders agree.
+  const int expansion_parts = threads > 1 ? 4 * threads : 1;
   struct Below {
-    std::atomic<int> state{0}; // 0: not expanded, 1: a thread is expanding it, 2: expanded
+    std::atomic<int> next_part{0}, parts_done{0};
+    std::vector<Searcher::Expansion> parts;
+    std::atomic<bool> ready{false};
     std::unique_ptr<Searcher::Expansion> nodes; // bounds without the cost above
   };
   std::vector<Below> below(top.size());
+  for (Below &b : below)
+    b.parts.resize(static_cast<std::size_t>(expansion_parts));
   struct Sub {
     std::size_t node;
     const std::vector<Dim> *order;
@@ -1256,20 +1284,24 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
           continue;
         }
         Below &b = below[sub->node];
-        if (b.state.load() != 2) {
-          int expected = 0;
-          if (!b.state.compare_exchange_strong(expected, 1)) {
-            if (expected == 1) {
-              deferred = true;
-              continue;
-            }
-          } else {
-            s.enter(L - 1, expansion, top[sub->node], *sub->order);
+        if (!b.ready.load()) {
+          s.enter(L - 1, expansion, top[sub->node], *sub->order);
+          for (int k; (k = b.next_part.fetch_add(1)) < expansion_parts;) {
             Searcher::ExpandMode mode;
             mode.context_free = true;
             mode.drop_with_cost = least_cost[sub->node];
-            b.nodes = std::make_unique<Searcher::Expansion>(s.expand(L - 2, 0.0, mode));
-            b.state.store(2);
+            mode.part = k;
+            mode.parts = expansion_parts;
+            b.parts[static_cast<std::size_t>(k)] = s.expand(L - 2, 0.0, mode);
+            if (b.parts_done.fetch_add(1) + 1 == expansion_parts) {
+              b.nodes = std::make_unique<Searcher::Expansion>(Searcher::merge_parts(b.parts));
+              b.parts = {};
+              b.ready.store(true);
+            }
+          }
+          if (!b.ready.load()) { // other threads are still computing parts
+            deferred = true;
+            continue;
           }
         }
         progressed = true;
@@ -1329,6 +1361,9 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   for (const auto &sub : subs)
     if (!sub->finished.load()) unfinished_bound.push_back(sub->bound);
 
+  root.flush_pruned();
+  for (const std::unique_ptr<Searcher> &pricer : pricers)
+    pricer->flush_pruned();
   ExploreResult r;
   r.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   r.stats.evaluated = shared.evaluated.load();
