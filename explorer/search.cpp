@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 namespace tessel {
 
@@ -604,7 +605,7 @@ private:
       const auto it = fixed->find(d);
       if (it != fixed->end()) want = it->second;
     }
-    for (std::int64_t f : divisors(left[idx(d)])) {
+    for (std::int64_t f : divisors_of(left[idx(d)])) {
       if (want && left[idx(d)] / f != *want) continue;
       t[idx(d)] = f;
       // Footprints grow with every extent: if this one does not fit, larger ones won't.
@@ -612,6 +613,13 @@ private:
       tile_rec(level, di + 1, left, t, fixed, visit);
     }
     t[idx(d)] = 1;
+  }
+
+  // divisors(n), memoized: the tile enumeration asks for the same few extents again and again.
+  const std::vector<std::int64_t> &divisors_of(std::int64_t n) {
+    auto it = divisors_memo_.find(n);
+    if (it == divisors_memo_.end()) it = divisors_memo_.emplace(n, divisors(n)).first;
+    return it->second;
   }
 
   const std::vector<std::vector<Dim>> &orders(int level, std::uint32_t mask) {
@@ -1110,8 +1118,18 @@ private:
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
   const std::atomic<bool> &stop_flag_ = shared_.stopped;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
-  std::map<std::array<std::int64_t, kNumDims + 1>, std::vector<OperandArray<std::int64_t>>>
+  struct TripsHash {
+    std::size_t operator()(const std::array<std::int64_t, kNumDims + 1> &k) const {
+      std::size_t h = 1469598103934665603ull;
+      for (std::int64_t x : k)
+        h = (h ^ static_cast<std::size_t>(x)) * 1099511628211ull;
+      return h;
+    }
+  };
+  std::unordered_map<std::array<std::int64_t, kNumDims + 1>,
+                     std::vector<OperandArray<std::int64_t>>, TripsHash>
       prefix_memo_;
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> divisors_memo_;
 };
 
 } // namespace
