@@ -170,12 +170,23 @@ public:
   void apply(int level, const Expansion &x, const Node &n) {
     LevelChoice &c = choice_[level];
     c.spatial = x.spatials[n.spatial];
+    DimArray<std::int64_t> left;
+    for (Dim d : kAllDims)
+      left[idx(d)] = tile(level)[idx(d)] / c.spatial.factor[idx(d)];
+    apply_tile(level, left, n.below);
+  }
+
+  // The tile below `level` and the level's temporal trips, its spatial choice already set
+  // (`left`: what the spatial loops leave of each dimension).
+  void apply_tile(int level, const DimArray<std::int64_t> &left,
+                  const DimArray<std::int64_t> &below) {
+    LevelChoice &c = choice_[level];
     c.order.clear();
     for (Dim d : kAllDims) {
-      c.temporal[idx(d)] = tile(level)[idx(d)] / c.spatial.factor[idx(d)] / n.below[idx(d)];
+      c.temporal[idx(d)] = left[idx(d)] == below[idx(d)] ? 1 : left[idx(d)] / below[idx(d)];
       if (c.temporal[idx(d)] > 1) c.order.push_back(d);
     }
-    tile(level - 1) = n.below;
+    tile(level - 1) = below;
   }
 
   // How expand() works. With context_free, the bounds hold for every order of the levels
@@ -202,12 +213,13 @@ public:
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
+      choice_[level].spatial = sp; // once for all its tiles
       for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
         if (stop_now()) return; // a budget ran out: the caller stops too
         Node n;
         n.spatial = si;
         n.below = below;
-        apply(level, x, n);
+        apply_tile(level, left, below);
         // Most nodes a search drops are beaten already by the bound without I (over 90% on
         // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
         if (mode.drop_with_cost && level > 0) {
@@ -635,10 +647,12 @@ private:
   // instance refreshes its whole tile at every step.
   std::int64_t most_leaving(int level) const {
     const DimArray<std::int64_t> &t = tiles_[level + 1];
-    std::int64_t placements = 1;
-    for (Dim d : kAllDims)
+    std::int64_t placements = 1, words = 1; // O's tile is a box of the dimensions it uses
+    for (Dim d : kAllDims) {
       placements *= p_.extent(d) / t[idx(d)];
-    return tile_words(p_, Operand::O, t) * placements;
+      if (relevant(Operand::O, d)) words *= t[idx(d)];
+    }
+    return words * placements;
   }
 
   // Energy of one pair's counts.
