@@ -304,24 +304,23 @@ def main():
 
 EXPLANATIONS = """## Why our numbers differ from the papers'
 
-- **Budgets.** Most layer searches here stop at their time budget, so each figure is an
-  upper bound on the optimum for its point. The hierarchy sweep's budget is short, so
-  single cells of its tables can be tens of percent above the optimum. The smallest
-  register files suffer most: their tiny tiles make the largest mapspaces. A run with
-  effectively 1-3 s per layer found about 3.2 pJ/MAC for the 16 B register file with a
-  256 KB buffer and no per-PE buffer, and 2.13 pJ/MAC for 32 B with 64 KB. So read the
-  trends across sizes, not single cells, and give more time for firmer figures. `lower_bound` in `points.jsonl` bounds each budgeted layer from
-  below. A layer whose search found nothing cheaper than the named dataflow's own
-  schedule reports that schedule (`"source": "template"` in `points.jsonl`;
-  docs/sweep.md).
+- **Budgets.** Searches are budgeted (the figures above say how many finished). A
+  budgeted figure is an upper bound on the optimum of its point, and `lower_bound` in
+  `points.jsonl` bounds it from below. Four-level points (with the per-PE buffer) have
+  the largest mapspaces and are the ones that mostly stop at the budget, so their cells
+  and the "one more level" comparisons understate what the extra level can save. A layer
+  whose search found nothing cheaper than the named dataflow's own schedule reports that
+  schedule (`"source": "template"` in `points.jsonl`; docs/sweep.md).
 - **Our baseline is already optimized.** Interstellar's 2.6x compares a smaller register
   file against Eyeriss's. Here both sides get blocking optimized by the same search,
   under row stationary's spatial dimensions. The ratio measures the hierarchy alone.
-- **No bypass search.** The explorer does not choose which operands a level keeps
-  (docs/explorer.md, "Not yet"). So the extra per-PE buffer always holds W, I and O, and
-  every word that passes it costs an access there, even when the buffer does not help that
-  operand. Interstellar's optimizer chooses per operand. Our "one more level" figure is
-  therefore conservative, and at some sizes the extra level costs energy.
+- **No bypass search in the sweep.** The sweep does not choose which operands a level
+  keeps (`tessel explore --bypass` does, with one search per combination, which is too
+  slow for a sweep of hundreds of points yet: docs/explorer.md). So the extra per-PE
+  buffer always holds W, I and O, and every word that passes it costs an access there,
+  even when the buffer does not help that operand. Interstellar's optimizer chooses per
+  operand. Our "one more level" figure is therefore conservative, and at some sizes the
+  extra level costs energy.
 - **Throughput is not held constant.** The paper compares at constant throughput. The
   sweep minimizes energy per layer and reports cycles beside it, so a point may buy
   energy with lower utilization. Add cycles to `explore.objective` (a lexicographic
