@@ -136,7 +136,7 @@ std::string format_percent(double fraction); // 0.609 -> "60.9%"
 // The readable report of `tessel eval`: accesses, fanout words, capacity use, energy by
 // level and operand (pJ and pJ/MAC), cycles with the governing bound, utilization and its
 // losses step by step.
-std::string evaluation_table(const Problem &p, const Architecture &a, const Evaluation &e,
-                             const std::string &mapping_source);
+std::string evaluation_table(const Problem &p, const Architecture &a, const Mapping &m,
+                             const Evaluation &e, const std::string &mapping_source);
 
 } // namespace tessel::cli

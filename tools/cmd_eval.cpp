@@ -51,7 +51,7 @@ int run_eval(const Args &args) {
     }
     text = dump_json(j);
   } else {
-    text = evaluation_table(problem.value, arch.value, e, mapping.source);
+    text = evaluation_table(problem.value, arch.value, mapping.value, e, mapping.source);
   }
   emit(text, option(vm, "out"));
   return 0;

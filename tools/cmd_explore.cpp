@@ -336,7 +336,9 @@ int run_explore(const Args &args) {
         << "As a schedule:\n"
         << to_dsl_code(o.layer.problem, arch.value, o.result.mapping);
       if (network.layers.size() == 1)
-        s << "\n" << evaluation_table(o.layer.problem, arch.value, o.result.evaluation, "explored");
+        s << "\n"
+          << evaluation_table(o.layer.problem, arch.value, o.result.mapping, o.result.evaluation,
+                              "explored");
     }
     text = s.str();
   }

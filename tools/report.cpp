@@ -67,8 +67,8 @@ template <typename T> T at_or(const std::vector<T> &v, std::size_t i) {
 
 } // namespace
 
-std::string evaluation_table(const Problem &p, const Architecture &a, const Evaluation &e,
-                             const std::string &mapping_source) {
+std::string evaluation_table(const Problem &p, const Architecture &a, const Mapping &m,
+                             const Evaluation &e, const std::string &mapping_source) {
   const double macs = static_cast<double>(std::max<std::int64_t>(e.counts.macs, 1));
   const double total = e.energy_pj > 0 ? e.energy_pj : 1.0;
   const auto per_mac = [&](double pj) { return format_fixed(pj / macs, 3); };
@@ -88,7 +88,7 @@ std::string evaluation_table(const Problem &p, const Architecture &a, const Eval
     bool first = true;
     for (Operand o : kAllOperands) {
       const OperandCounts &c = counts.operands[idx(o)];
-      const bool kept = a.levels[l].keeps[idx(o)];
+      const bool kept = keeps(a, m, l, o); // the mapping's bypass included
       if (!kept && c.reads == 0 && c.writes == 0) continue;
       acc.add({first ? a.levels[l].name : "", std::string(operand_name(o)), format_int(c.reads),
                format_int(c.writes), format_int(c.fills), format_int(c.updates),
@@ -131,9 +131,8 @@ std::string evaluation_table(const Problem &p, const Architecture &a, const Eval
         u.capacity ? format_percent(static_cast<double>(u.used) / static_cast<double>(*u.capacity))
                    : "-"};
     for (Operand o : kAllOperands)
-      row.push_back(a.levels[l].keeps[idx(o)] || u.tile_words[idx(o)]
-                        ? format_int(u.tile_words[idx(o)])
-                        : "-");
+      row.push_back(keeps(a, m, l, o) || u.tile_words[idx(o)] ? format_int(u.tile_words[idx(o)])
+                                                              : "-");
     cap.add(std::move(row));
   }
   out << cap.str() << "\n";
