@@ -838,6 +838,7 @@ private:
       u.outer_refresh[idx(o)] = refresh;
       if (o == Operand::I && child >= 0)
         std::tie(u.input_fills, u.input_reads) = input_need(child, parent);
+      if (o != Operand::O) continue; // only O's first touches are capped
       u.cap[idx(o)] = relaxed            ? std::numeric_limits<std::int64_t>::max() / 4
                       : parent == L_ - 1 ? used_words_[idx(o)]
                       : context_free     ? most_leaving(parent)
