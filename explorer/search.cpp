@@ -445,10 +445,16 @@ public:
 
   // Offers a complete mapping (in the mapspace and meeting the constraints) as the incumbent.
   void offer(const Mapping &m) {
-    std::vector<double> values =
-        objective_values(price(p_, a_, m, analytical_counts(p_, a_, m)), opt_.objectives);
-    if (energy_only_) values = {pairs_energy(m)};
+    const std::vector<double> values =
+        energy_only_
+            ? std::vector<double>{pairs_energy(m)}
+            : objective_values(price(p_, a_, m, analytical_counts(p_, a_, m)), opt_.objectives);
     if (values[0] > opt_.upper_bound * (1 + 4 * kSlack)) return; // worse than a seeded bound
+    record(values, m);
+  }
+
+  // Makes (values, m) the incumbent if it beats it (ties broken by the mappings' keys).
+  void record(const std::vector<double> &values, const Mapping &m) {
     const std::string key = mapping_key(m);
     std::lock_guard<std::mutex> lock(shared_.mu);
     if (!shared_.have_best || better(values, key, shared_.best_values, shared_.best_key)) {
@@ -1082,34 +1088,21 @@ private:
   }
 
   void leaf(double energy_pairs) {
-    const std::int64_t n = shared_.evaluated.fetch_add(1, std::memory_order_relaxed) + 1;
-    (void)n;
-    const double energy = energy_pairs + macs_energy();
+    shared_.evaluated.fetch_add(1, std::memory_order_relaxed);
     if (opt_.constraints.min_utilization > 0 &&
         static_cast<double>(used_from_above(-1)) <
             opt_.constraints.min_utilization * static_cast<double>(a_.num_pes()))
       return;
     shared_.valid.fetch_add(1, std::memory_order_relaxed);
-    std::vector<double> values;
-    Mapping m;
-    if (energy_only_) {
-      if (energy > shared_.best_primary.load(std::memory_order_relaxed)) return;
-      values = {energy};
-      m = build_mapping();
-    } else {
-      m = build_mapping();
-      values = objective_values(price(p_, a_, m, perfect_counts(p_, a_, m)), opt_.objectives);
-      if (values[0] > shared_.best_primary.load(std::memory_order_relaxed)) return;
-    }
-    const std::string key = mapping_key(m);
-    std::lock_guard<std::mutex> lock(shared_.mu);
-    if (!shared_.have_best || better(values, key, shared_.best_values, shared_.best_key)) {
-      shared_.have_best = true;
-      shared_.best_values = values;
-      shared_.best_key = key;
-      shared_.best_mapping = m;
-      shared_.best_primary.store(values[0]);
-    }
+    const double energy = energy_pairs + macs_energy();
+    if (energy_only_ && energy > shared_.best_primary.load(std::memory_order_relaxed)) return;
+    const Mapping m = build_mapping();
+    const std::vector<double> values =
+        energy_only_
+            ? std::vector<double>{energy}
+            : objective_values(price(p_, a_, m, perfect_counts(p_, a_, m)), opt_.objectives);
+    if (values[0] > shared_.best_primary.load(std::memory_order_relaxed)) return;
+    record(values, m);
   }
 
   const Problem &p_;
