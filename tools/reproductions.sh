@@ -9,7 +9,7 @@
 # all cores), FRESH=1 to delete OUTDIR first. Without FRESH, finished sweeps in OUTDIR are
 # resumed (nothing recomputed), so an interrupted run can be continued.
 # The searches are budgeted (explore.budget_s in each config): the page says which results
-# are proven optimal. About 7 minutes on 2 cores. After editing a config, run with FRESH=1
+# are proven optimal; its compute time per sweep is on the page. After editing a config, run with FRESH=1
 # (a sweep directory refuses a changed config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
