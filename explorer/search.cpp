@@ -407,38 +407,23 @@ public:
     // a scan that stops after kScan nodes may use the last node's bound (any node that fits
     // later is no better).
     constexpr std::size_t kScan = 20000;
+    const std::size_t scan = std::min(kScan, inner.nodes.size());
+    const auto fits_in = [&](const Node &n, const DimArray<std::int64_t> &t) {
+      const SpatialChoice &sp = inner.spatials[n.spatial];
+      for (Dim d : kAllDims)
+        if (t[idx(d)] % (sp.factor[idx(d)] * n.below[idx(d)]) != 0) return false;
+      return true;
+    };
     for (std::size_t i = 0; i < top.nodes.size(); ++i) {
       if (shared_.stopped.load(std::memory_order_relaxed))
         return std::vector<double>(top.nodes.size(), 0.0);
-      const DimArray<std::int64_t> &t = top.nodes[i].below;
-      out[i] =
-          inner.nodes.empty() ? kInf : inner.nodes[std::min(kScan, inner.nodes.size()) - 1].bound;
-      for (std::size_t k = 0; k < inner.nodes.size() && k < kScan; ++k) {
-        const Node &n = inner.nodes[k];
-        const SpatialChoice &sp = inner.spatials[n.spatial];
-        bool fits = true;
-        for (Dim d : kAllDims)
-          fits = fits && t[idx(d)] % (sp.factor[idx(d)] * n.below[idx(d)]) == 0;
-        if (fits) {
-          out[i] = n.bound;
-          break;
-        }
-      }
-      if (inner.nodes.size() <= kScan && out[i] == inner.nodes.back().bound) {
-        // Scanned everything: if nothing fitted, nothing below this node fits.
-        bool any = false;
-        for (const Node &n : inner.nodes) {
-          const SpatialChoice &sp = inner.spatials[n.spatial];
-          bool fits = true;
-          for (Dim d : kAllDims)
-            fits = fits && t[idx(d)] % (sp.factor[idx(d)] * n.below[idx(d)]) == 0;
-          if (fits) {
-            any = true;
-            break;
-          }
-        }
-        if (!any) out[i] = kInf;
-      }
+      std::size_t k = 0;
+      while (k < scan && !fits_in(inner.nodes[k], top.nodes[i].below))
+        ++k;
+      // Nothing fits among all the nodes: nothing below this top node fits.
+      out[i] = k < scan                     ? inner.nodes[k].bound
+               : scan == inner.nodes.size() ? kInf
+                                            : inner.nodes[scan - 1].bound;
     }
     return out;
   }
@@ -1233,11 +1218,11 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   // Every top-level node's loop orders are priced exactly, the nodes shared out among the
   // threads; the subproblems are then listed in node order as one thread would list them.
   // A node whose order-free bound the incumbent beats already has no subproblem.
-  struct Priced {
+  struct TopOrders {
     std::vector<Searcher::Priced> orders;
-    bool priced = false;
+    bool done = false; // false: a budget stopped the pricing first
   };
-  std::vector<Priced> priced(top.size());
+  std::vector<TopOrders> top_orders(top.size());
   std::vector<std::unique_ptr<Searcher>> pricers; // own the orders the subproblems point to
   {
     std::vector<std::thread> pool;
@@ -1248,13 +1233,13 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
         Searcher &s = *pricers[t];
         for (std::size_t i = static_cast<std::size_t>(t); i < top.size(); i += threads) {
           if (s.stop_now()) return;
-          priced[i].priced = true;
+          top_orders[i].done = true;
           if (cut(top[i].bound)) {
             shared.pruned.fetch_add(1);
             continue;
           }
           s.apply(L - 1, expansion, top[i]);
-          priced[i].orders = s.price_orders(L - 1, 0.0, true);
+          top_orders[i].orders = s.price_orders(L - 1, 0.0, true);
         }
       });
     for (std::thread &t : pool)
@@ -1263,11 +1248,11 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::vector<std::unique_ptr<Sub>> subs;
   std::vector<double> unpriced_bound; // top nodes a budget left unpriced
   for (std::size_t i = 0; i < top.size(); ++i) {
-    if (!priced[i].priced) {
+    if (!top_orders[i].done) {
       unpriced_bound.push_back(top[i].bound);
       continue;
     }
-    for (const Searcher::Priced &pr : priced[i].orders) {
+    for (const Searcher::Priced &pr : top_orders[i].orders) {
       auto sub = std::make_unique<Sub>();
       sub->node = i;
       sub->order = pr.order;
