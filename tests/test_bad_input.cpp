@@ -8,23 +8,16 @@
 #include "schedules/builtin_problems.hpp"
 #include "support/run_cli.hpp"
 
+#include "support/error_of.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace tessel;
+using tessel::test::error_of;
 using tessel::test::run_cli;
 using tessel::test::TempDir;
 
 namespace {
-
-template <typename F> std::string error_of(F &&f) {
-  try {
-    f();
-  } catch (const UserError &e) {
-    return e.what();
-  }
-  FAIL("no UserError was thrown");
-  return "";
-}
 
 std::string problem_error(const std::string &text) {
   return error_of([&] { problem_from_json(parse_json(text, "p.json"), "p.json"); });

@@ -13,6 +13,8 @@
 #include "schedules/networks.hpp"
 #include "support/run_cli.hpp"
 
+#include "support/error_of.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -22,19 +24,11 @@
 #include <sys/wait.h>
 
 using namespace tessel;
+using tessel::test::error_of;
 using tessel::test::run_cli;
 using tessel::test::TempDir;
 
 namespace {
-
-std::string error_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const UserError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 struct SpatialLoops {
   std::vector<Loop> x, y;

@@ -4,6 +4,8 @@
 #include "dsl/layer.hpp"
 #include "dsl/schedule.hpp"
 
+#include "support/error_of.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <functional>
@@ -11,6 +13,7 @@
 #include <sstream>
 
 using namespace tessel;
+using tessel::test::error_of;
 
 namespace {
 
@@ -68,15 +71,6 @@ Problem conv3() {
 }
 
 // The message of the UserError that f throws ("" if none).
-template <typename F> std::string error_of(F &&f) {
-  try {
-    f();
-  } catch (const UserError &e) {
-    return e.what();
-  }
-  return "";
-}
-
 // Code with `//` comments and all whitespace outside string literals removed, so that
 // printed code compares with the `#__VA_ARGS__` text of the same code however either is
 // laid out.

@@ -5,22 +5,16 @@
 // mac_pj).
 #include "cost_model/evaluation.hpp"
 
+#include "support/error_of.hpp"
+
 #include <catch2/catch.hpp>
 
 using namespace tessel;
+using tessel::test::error_of;
 
 namespace {
 
 Loop t(Dim d, std::int64_t trip) { return {d, trip, LoopKind::Temporal}; }
-
-std::string error_of(const std::function<void()> &f) {
-  try {
-    f();
-  } catch (const UserError &e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 // A 1-D convolution with two filters and two channels:
 //   for k < 2, c < 2, p < 4, r < 3:  O[k][p] += I[c][p + r] * W[k][c][r]

@@ -11,6 +11,8 @@
 #include "schedules/dataflows.hpp"
 #include "support/run_cli.hpp"
 
+#include "support/error_of.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -28,20 +30,11 @@
 #include <unistd.h>
 
 using namespace tessel;
+using tessel::test::error_of;
 using namespace tessel::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-template <typename F> std::string error_of(F &&f) {
-  try {
-    f();
-  } catch (const UserError &e) {
-    return e.what();
-  }
-  FAIL("no UserError was thrown");
-  return "";
-}
 
 // A small sweep: 2 register files x 2 global buffers x 2 meshes x 3 dataflows = 24 points,
 // two tiny layers each, energies from a user table (file "tech.json").
