@@ -1105,7 +1105,8 @@ private:
   OperandArray<std::int64_t> known_fills_{};
   // leaving_[l+1][o]: words leaving level l (before reduction) under the current choice,
   // i.e. its residency-words, set when the pair whose child is l is priced exactly.
-  std::vector<OperandArray<std::int64_t>> leaving_ = std::vector<OperandArray<std::int64_t>>(9);
+  std::vector<OperandArray<std::int64_t>> leaving_ =
+      std::vector<OperandArray<std::int64_t>>(kMaxLevels + 1);
   std::uint64_t checks_ = 0;
   std::int64_t pruned_ = 0; // not yet added to shared_.pruned
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;

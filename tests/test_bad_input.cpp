@@ -389,3 +389,12 @@ TEST_CASE("tessel: an unknown command", "[error]") {
   CHECK_THAT(r.err, Catch::StartsWith("tessel: error: unknown command 'evaluate' (did you mean "
                                       "'eval'?)"));
 }
+
+TEST_CASE("an architecture with more than 8 levels is refused", "[error]") {
+  std::string levels;
+  for (int i = 0; i < 9; ++i)
+    levels +=
+        std::string(i ? ", " : "") + R"({"name": "L)" + std::to_string(i) + R"(", "read_pj": 1})";
+  CHECK(arch_error(R"({"levels": [)" + levels + "]}") ==
+        "arch.json: levels: at most 8 levels, got 9");
+}
