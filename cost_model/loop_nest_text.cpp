@@ -75,7 +75,8 @@ std::string loop_nest_text(const Problem &p, const Architecture &a, const Mappin
   const std::vector<PlacedLoop> nest = flatten(m);
 
   // Loop variables: a dimension with one loop uses its letter; with several, the letter and
-  // the loop's position counted from the innermost (k0 innermost).
+  // the loop's position counted from the outermost (k0 outermost). These are the names the
+  // printed DSL code gives the same loops (dsl/cpp_printer.hpp), so the two texts agree.
   DimArray<int> count{};
   for (const PlacedLoop &pl : nest)
     ++count[idx(pl.loop.dim)];
@@ -83,9 +84,7 @@ std::string loop_nest_text(const Problem &p, const Architecture &a, const Mappin
   DimArray<int> seen{};
   for (std::size_t i = 0; i < nest.size(); ++i) {
     const Dim d = nest[i].loop.dim;
-    const int n = count[idx(d)];
-    var[i] = n == 1 ? lower(d) : lower(d) + std::to_string(n - 1 - seen[idx(d)]);
-    ++seen[idx(d)];
+    var[i] = count[idx(d)] == 1 ? lower(d) : lower(d) + std::to_string(seen[idx(d)]++);
   }
 
   std::ostringstream out;

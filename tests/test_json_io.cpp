@@ -3,12 +3,15 @@
 #include "cost_model/evaluation.hpp"
 #include "cost_model/json_io.hpp"
 #include "cost_model/loop_nest_text.hpp"
+#include "dsl/cpp_printer.hpp"
 #include "schedules/builtin_architectures.hpp"
 #include "schedules/builtin_mappings.hpp"
 #include "schedules/builtin_problems.hpp"
 #include "schedules/networks.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sstream>
 
 using namespace tessel;
 
@@ -375,9 +378,9 @@ TEST_CASE("loop_nest_text prints levels, loops, spatial loops and the MAC", "[co
   const std::string text = loop_nest_text(p, a, eyeriss_row_stationary_alexnet_conv3());
   CHECK_THAT(text, Catch::Contains("// level GB: keeps W I O; tile W 27648 + I 28800 + O 4056 = "
                                    "60504 of 65536 words"));
-  CHECK_THAT(text, Catch::Contains("for c3 in 0..2:"));
+  CHECK_THAT(text, Catch::Contains("for c0 in 0..2:"));
   CHECK_THAT(text, Catch::Contains("parallel_for p in 0..13:  // spatial x on GB's 16x16 fanout"));
-  CHECK_THAT(text, Catch::Contains("c = 128*c3 + 16*c2 + 4*c1 + c0"));
+  CHECK_THAT(text, Catch::Contains("c = 128*c0 + 16*c1 + 4*c2 + c3"));
   CHECK_THAT(text, Catch::Contains("O[k][p][q] += I[c][p + r][q + s] * W[k][c][r][s]"));
 
   // Imperfect factors are guarded; strides show in the input index.
@@ -389,7 +392,31 @@ TEST_CASE("loop_nest_text prints levels, loops, spatial loops and the MAC", "[co
   m.levels[0].temporal = {{Dim::K, 3}, {Dim::R, 3}};
   validate(m, q, a);
   const std::string t = loop_nest_text(q, a, m);
-  CHECK_THAT(t, Catch::Contains("k = 3*k1 + k0"));
+  CHECK_THAT(t, Catch::Contains("k = 3*k0 + k1"));
   CHECK_THAT(t, Catch::Contains("if k < 10:"));
   CHECK_THAT(t, Catch::Contains("O[k][p] += I[2*p + r] * W[k][r]"));
+}
+
+// tessel eval and tessel explore print a mapping both as a loop nest and as DSL code: the
+// same loop has the same name in both.
+TEST_CASE("loop_nest_text names loops as the printed DSL code does", "[correctness]") {
+  const Problem p = builtin_problem("alexnet_conv3");
+  const Architecture a = builtin_architecture("eyeriss");
+  const Mapping m = eyeriss_row_stationary_alexnet_conv3();
+  std::vector<std::string> nest_names; // outermost first, as the text lists them
+  std::istringstream text(loop_nest_text(p, a, m));
+  for (std::string line; std::getline(text, line);) {
+    std::istringstream words(line);
+    std::string keyword, name;
+    words >> keyword >> name;
+    if (keyword == "for" || keyword == "parallel_for") nest_names.push_back(name);
+  }
+  std::vector<std::string> dsl_names; // the schedule's loops with trip > 1, outermost first
+  const std::vector<PlacedLoop> nest = flatten(m);
+  const std::vector<std::string> innermost_first = schedule_from_mapping(p, a, m).loop_names();
+  REQUIRE(innermost_first.size() == nest.size());
+  for (std::size_t i = 0; i < nest.size(); ++i)
+    if (nest[i].loop.trip > 1) dsl_names.push_back(innermost_first[nest.size() - 1 - i]);
+  CHECK(nest_names.size() >= 8);
+  CHECK(nest_names == dsl_names);
 }
