@@ -122,6 +122,8 @@ public:
       used_words_[idx(o)] = tile_words(p, o, whole);
     }
     tile(L_ - 1) = p.size;
+    for (Dim d : kAllDims)
+      problem_points_ *= p.extent(d);
     tile(-1).fill(1);
     fanout_below_.assign(L_ + 1, 1);
     for (int l = 0; l < L_; ++l)
@@ -207,6 +209,8 @@ public:
     Expansion x;
     const DimArray<std::int64_t> here = tile(level);
     x.spatials = spatial_options(level);
+    // What the bounds need from the levels above: the same for every node.
+    const Unions above = unions_above(level - 1, mode.context_free, mode.relaxed);
     for (int si = mode.part; si < static_cast<int>(x.spatials.size()); si += mode.parts) {
       const SpatialChoice &sp = x.spatials[si];
       if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
@@ -214,27 +218,30 @@ public:
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
       choice_[level].spatial = sp; // once for all its tiles
+      OperandArray<std::array<std::int64_t, 4>> factors{};
+      for (Operand o : {Operand::W, Operand::O})
+        if (above.present[idx(o)])
+          factors[idx(o)] = box_spatial_factors(o, level - 1, above.parent[idx(o)]);
       for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
         if (stop_now()) return; // a budget ran out: the caller stops too
         Node n;
         n.spatial = si;
         n.below = below;
         apply_tile(level, left, below);
+        Unions u = above;
+        add_boxes(u, level - 1, &factors);
         // Most nodes a search drops are beaten already by the bound without I (over 90% on
         // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
         if (mode.drop_with_cost && level > 0) {
           const double without_input =
-              cost_above +
-              least_order_bound(level - 1,
-                                unions(level - 1, mode.context_free, mode.relaxed, false)) +
-              lower_bound_below(level - 1);
+              cost_above + least_order_bound(level - 1, u) + lower_bound_below(level - 1);
           if (cut(*mode.drop_with_cost + without_input)) {
             count_pruned(1);
             return;
           }
         }
-        n.bound = cost_above +
-                  least_order_bound(level - 1, unions(level - 1, mode.context_free, mode.relaxed)) +
+        add_input(u, level - 1);
+        n.bound = cost_above + least_order_bound(level - 1, u) +
                   (level > 0 ? lower_bound_below(level - 1) : macs_energy());
         if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound)) {
           count_pruned(1);
@@ -638,12 +645,14 @@ private:
   // instance refreshes its whole tile at every step.
   std::int64_t most_leaving(int level) const {
     const DimArray<std::int64_t> &t = tiles_[level + 1];
-    std::int64_t placements = 1, words = 1; // O's tile is a box of the dimensions it uses
+    // O's tile is a box of the dimensions it uses; the placements are the product of
+    // extent / tile over every dimension, which one division gives (tiles divide extents).
+    std::int64_t tile_all = 1, words = 1;
     for (Dim d : kAllDims) {
-      placements *= p_.extent(d) / t[idx(d)];
+      tile_all *= t[idx(d)];
       if (relevant(Operand::O, d)) words *= t[idx(d)];
     }
-    return words * placements;
+    return words * (problem_points_ / tile_all);
   }
 
   // Energy of one pair's counts.
@@ -776,14 +785,12 @@ private:
   // trips of the united crossed loops of those dimensions; one group per combination of the
   // other spatial loops above the child (crossed loops not united, and every loop above the
   // parent).
-  std::array<std::int64_t, 4> box_first_step_words(Operand o, int child, int parent) const {
-    std::int64_t box = 1;
-    for (Dim d : kAllDims)
-      if (relevant(o, d)) box *= tile(child)[idx(d)];
+  // The spatial loops' factor of box_first_step_words (the words for a child tile of 1).
+  std::array<std::int64_t, 4> box_spatial_factors(Operand o, int child, int parent) const {
     std::array<std::int64_t, 4> out{};
     for (int i = 0; i < 4; ++i) {
       if (i == (o == Operand::O ? 1 : 2)) continue; // as pair_first_step_words
-      std::int64_t words = box;
+      std::int64_t words = 1;
       for (int l = child + 1; l < L_; ++l) {
         const Fanout &f = a_.levels[l].fanout;
         const bool united =
@@ -796,17 +803,40 @@ private:
     return out;
   }
 
+  // The child's extents on the dimensions operand o uses (its tile is a box of them).
+  std::int64_t tile_box(Operand o, int child) const {
+    std::int64_t box = 1;
+    for (Dim d : kAllDims)
+      if (relevant(o, d)) box *= tile(child)[idx(d)];
+    return box;
+  }
+
+  std::array<std::int64_t, 4> box_first_step_words(Operand o, int child, int parent) const {
+    std::array<std::int64_t, 4> out = box_spatial_factors(o, child, parent);
+    const std::int64_t box = tile_box(o, child);
+    for (std::int64_t &w : out)
+      w *= box;
+    return out;
+  }
+
   // With input false, I is left out (a cheaper, weaker bound: see expand()).
   Unions unions(int child, bool context_free, bool relaxed = false, bool input = true) const {
+    Unions u = unions_above(child, context_free, relaxed);
+    add_boxes(u, child);
+    if (input) add_input(u, child);
+    return u;
+  }
+
+  // The parts of unions() that the choices at level child+1 leave alone (one computation
+  // serves a whole expansion of that level): first-step words and I's need are left unset,
+  // and I not present (add_input adds it).
+  Unions unions_above(int child, bool context_free, bool relaxed) const {
     Unions u;
     for (Operand o : kAllOperands) {
       if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
-      if (o == Operand::I && !input) continue;
       const int parent = parent_of(o, child);
-      u.present[idx(o)] = true;
+      u.present[idx(o)] = o != Operand::I;
       u.parent[idx(o)] = parent;
-      u.first[idx(o)] = o == Operand::I ? pair_first_step_words(p_, spec(o, child, parent, false))
-                                        : box_first_step_words(o, child, parent);
       std::int64_t all = 1, refresh = 1;
       for (int l = L_ - 1; l > child + 1; --l) {
         if (context_free) {
@@ -827,8 +857,6 @@ private:
       }
       u.outer_all[idx(o)] = all;
       u.outer_refresh[idx(o)] = refresh;
-      if (o == Operand::I && child >= 0)
-        std::tie(u.input_fills, u.input_reads) = input_need(child, parent);
       if (o != Operand::O) continue; // only O's first touches are capped
       u.cap[idx(o)] = relaxed            ? std::numeric_limits<std::int64_t>::max() / 4
                       : parent == L_ - 1 ? used_words_[idx(o)]
@@ -836,6 +864,29 @@ private:
                                          : leaving_[parent + 1][idx(o)];
     }
     return u;
+  }
+
+  // W's and O's first-step words, from the spatial factors of box_spatial_factors (the same
+  // for every tile under one spatial choice: pass them in, or leave them to be computed).
+  void add_boxes(Unions &u, int child,
+                 const OperandArray<std::array<std::int64_t, 4>> *factors = nullptr) const {
+    for (Operand o : {Operand::W, Operand::O}) {
+      if (!u.present[idx(o)]) continue;
+      u.first[idx(o)] =
+          factors ? (*factors)[idx(o)] : box_spatial_factors(o, child, u.parent[idx(o)]);
+      const std::int64_t box = tile_box(o, child);
+      for (std::int64_t &w : u.first[idx(o)])
+        w *= box;
+    }
+  }
+
+  // I's first-step words and need, when the child keeps I.
+  void add_input(Unions &u, int child) const {
+    if (child >= 0 && !a_.levels[child].keeps[idx(Operand::I)]) return;
+    const int parent = u.parent[idx(Operand::I)];
+    u.present[idx(Operand::I)] = true;
+    u.first[idx(Operand::I)] = pair_first_step_words(p_, spec(Operand::I, child, parent, false));
+    if (child >= 0) std::tie(u.input_fills, u.input_reads) = input_need(child, parent);
   }
 
   // A lower bound on pairs_cost(child) for the current orders: exact for W and for O
@@ -1103,6 +1154,7 @@ private:
   OperandArray<std::int64_t> used_words_{};
   std::vector<BelowTerms> below_terms_; // per level, for lower_bound_below
   OperandArray<std::int64_t> known_fills_{};
+  std::int64_t problem_points_ = 1; // the product of every dimension's extent
   // leaving_[l+1][o]: words leaving level l (before reduction) under the current choice,
   // i.e. its residency-words, set when the pair whose child is l is priced exactly.
   std::vector<OperandArray<std::int64_t>> leaving_ =
