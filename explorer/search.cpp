@@ -130,6 +130,10 @@ public:
       fanout_below_[l + 1] = fanout_below_[l] * a.levels[l].fanout.size();
     for (int l = 0; l < L_; ++l)
       below_terms_.push_back(below_terms(l));
+    for (int child = -1; child < L_; ++child)
+      for (int parent = child + 1; parent < L_; ++parent)
+        for (Operand o : kAllOperands)
+          prices_[child + 1][parent][idx(o)] = pair_prices(o, child, parent);
   }
 
   DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
@@ -597,13 +601,17 @@ private:
       return;
     }
     const auto fixed = opt_.constraints.temporal_factor.find(a_.levels[level].name);
-    tile_rec(level, 0, left, t,
+    std::array<const std::vector<std::int64_t> *, kNumDims> divs; // looked up once, not per tile
+    for (Dim d : kAllDims)
+      divs[idx(d)] = &divisors_of(left[idx(d)]);
+    tile_rec(level, 0, left, divs, t,
              fixed == opt_.constraints.temporal_factor.end() ? nullptr : &fixed->second, visit);
   }
 
   template <typename F>
-  void tile_rec(int level, int di, const DimArray<std::int64_t> &left, DimArray<std::int64_t> &t,
-                const std::map<Dim, std::int64_t> *fixed, F &&visit) {
+  void tile_rec(int level, int di, const DimArray<std::int64_t> &left,
+                const std::array<const std::vector<std::int64_t> *, kNumDims> &divs,
+                DimArray<std::int64_t> &t, const std::map<Dim, std::int64_t> *fixed, F &&visit) {
     if (shared_.stopped.load(std::memory_order_relaxed)) return;
     if (di == kNumDims) {
       visit(t);
@@ -615,12 +623,12 @@ private:
       const auto it = fixed->find(d);
       if (it != fixed->end()) want = it->second;
     }
-    for (std::int64_t f : divisors_of(left[idx(d)])) {
+    for (std::int64_t f : *divs[idx(d)]) {
       if (want && left[idx(d)] / f != *want) continue;
       t[idx(d)] = f;
       // Footprints grow with every extent: if this one does not fit, larger ones won't.
       if (!fits(level - 1, t)) break;
-      tile_rec(level, di + 1, left, t, fixed, visit);
+      tile_rec(level, di + 1, left, divs, t, fixed, visit);
     }
     t[idx(d)] = 1;
   }
@@ -655,17 +663,30 @@ private:
     return words * (problem_points_ / tile_all);
   }
 
+  // The energy per word of each count of a pair (o, child, parent), the operand's width
+  // included. Bounds price millions of pairs: these are set once per search.
+  struct PairPrices {
+    double read = 0, update = 0, fanout = 0, fill = 0;
+  };
+
+  PairPrices pair_prices(Operand o, int child, int parent) const {
+    const double width = p_.bits[idx(o)] / 16.0;
+    PairPrices pp;
+    for (int l = child + 1; l <= parent; ++l)
+      pp.fanout += a_.levels[l].fanout.hop_pj * width;
+    pp.read = a_.levels[parent].read_pj * width;
+    pp.update = a_.levels[parent].write_pj * width;
+    pp.fill = child >= 0 ? a_.levels[child].write_pj * width : 0.0;
+    return pp;
+  }
+
   // Energy of one pair's counts.
   double pair_energy(const PairCounts &c, Operand o, int child, int parent) const {
-    double hop = 0;
-    for (int l = child + 1; l <= parent; ++l)
-      hop += a_.levels[l].fanout.hop_pj;
-    const Level &lp = a_.levels[parent];
-    double pj = static_cast<double>(c.parent_reads) * lp.read_pj +
-                static_cast<double>(c.parent_updates) * lp.write_pj +
-                static_cast<double>(c.fanout_words) * hop;
-    if (child >= 0) pj += static_cast<double>(c.child_fills) * a_.levels[child].write_pj;
-    return pj * p_.bits[idx(o)] / 16.0;
+    const PairPrices &pp = prices_[child + 1][parent][idx(o)];
+    return static_cast<double>(c.parent_reads) * pp.read +
+           static_cast<double>(c.parent_updates) * pp.update +
+           static_cast<double>(c.fanout_words) * pp.fanout +
+           static_cast<double>(c.child_fills) * pp.fill;
   }
 
   // The exact cost of every pair whose child is `child` (its loops are all fixed now).
@@ -955,18 +976,23 @@ private:
   // The refresh prefixes of the order classes of a level with these temporal trips that no
   // other class beats for every operand at once: the least order_bound is reached at one of
   // them, since each operand's terms grow with its prefix. Memoized per (level, trips):
-  // nodes with different tiles and spatial loops often leave the same trips.
+  // nodes with different tiles and spatial loops often leave the same trips. The memo is a
+  // direct-mapped cache (a slot per hash, the newest key wins): this runs for every node, and
+  // a general hash map's lookup cost more than the rest of the bound.
   const std::vector<OperandArray<std::int64_t>> &least_prefixes(int level) {
     const LevelChoice &c = choice_[level];
-    std::array<std::int64_t, kNumDims + 1> key{};
+    PrefixKey key{};
     key[0] = level;
     std::uint32_t mask = 0;
+    std::uint64_t h = static_cast<std::uint64_t>(level) + 1;
     for (Dim d : kAllDims) {
       key[1 + idx(d)] = c.temporal[idx(d)];
+      h = (h ^ static_cast<std::uint64_t>(c.temporal[idx(d)])) * 0x9E3779B97F4A7C15ull;
       if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
     }
-    const auto it = prefix_memo_.find(key);
-    if (it != prefix_memo_.end()) return it->second;
+    if (prefix_memo_.empty()) prefix_memo_.resize(1u << kPrefixSlotBits); // only when used
+    PrefixSlot &slot = prefix_memo_[h >> (64 - kPrefixSlotBits)];
+    if (slot.used && slot.key == key) return slot.least;
     std::vector<OperandArray<std::int64_t>> all;
     LevelChoice scratch = c;
     for (const std::vector<Dim> &order : orders(level, mask)) {
@@ -986,8 +1012,10 @@ private:
         if (j != i && dominated_by(all[i], all[j]) && (all[i] != all[j] || j < i)) keep = false;
       if (keep) least.push_back(all[i]);
     }
-    if (prefix_memo_.size() > (1u << 16)) prefix_memo_.clear();
-    return prefix_memo_.emplace(key, std::move(least)).first->second;
+    slot.used = true;
+    slot.key = key;
+    slot.least = std::move(least);
+    return slot.least;
   }
 
   // The least order_bound over the order classes of level child+1.
@@ -1155,6 +1183,8 @@ private:
   std::vector<BelowTerms> below_terms_; // per level, for lower_bound_below
   OperandArray<std::int64_t> known_fills_{};
   std::int64_t problem_points_ = 1; // the product of every dimension's extent
+  // prices_[child + 1][parent][o]: pair_prices(o, child, parent).
+  std::array<std::array<OperandArray<PairPrices>, kMaxLevels>, kMaxLevels + 1> prices_{};
   // leaving_[l+1][o]: words leaving level l (before reduction) under the current choice,
   // i.e. its residency-words, set when the pair whose child is l is priced exactly.
   std::vector<OperandArray<std::int64_t>> leaving_ =
@@ -1164,17 +1194,14 @@ private:
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
   const std::atomic<bool> &stop_flag_ = shared_.stopped;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
-  struct TripsHash {
-    std::size_t operator()(const std::array<std::int64_t, kNumDims + 1> &k) const {
-      std::size_t h = 1469598103934665603ull;
-      for (std::int64_t x : k)
-        h = (h ^ static_cast<std::size_t>(x)) * 1099511628211ull;
-      return h;
-    }
+  using PrefixKey = std::array<std::int64_t, kNumDims + 1>; // level, then its trips
+  struct PrefixSlot {
+    bool used = false;
+    PrefixKey key{};
+    std::vector<OperandArray<std::int64_t>> least;
   };
-  std::unordered_map<std::array<std::int64_t, kNumDims + 1>,
-                     std::vector<OperandArray<std::int64_t>>, TripsHash>
-      prefix_memo_;
+  static constexpr int kPrefixSlotBits = 16;
+  std::vector<PrefixSlot> prefix_memo_; // 2^kPrefixSlotBits slots once used
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> divisors_memo_;
 };
 
