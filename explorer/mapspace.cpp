@@ -195,4 +195,12 @@ std::vector<SpatialChoice> spatial_choices(const DimArray<std::int64_t> &left, s
   return out;
 }
 
+std::vector<SpatialChoice> distinct_factor_choices(std::vector<SpatialChoice> choices) {
+  std::set<DimArray<std::int64_t>> seen;
+  std::vector<SpatialChoice> out;
+  for (SpatialChoice &c : choices)
+    if (seen.insert(c.factor).second) out.push_back(std::move(c));
+  return out;
+}
+
 } // namespace tessel

@@ -139,13 +139,16 @@ public:
   DimArray<std::int64_t> &tile(int level) { return tiles_[level + 1]; }
   const DimArray<std::int64_t> &tile(int level) const { return tiles_[level + 1]; }
 
-  // The spatial choices on `level`'s fanout (just "none" without a fanout).
-  std::vector<SpatialChoice> spatial_options(int level) const {
+  // The spatial choices on `level`'s fanout (just "none" without a fanout). The search
+  // takes one per factor vector (distinct_factor_choices); counting the mapspace takes all.
+  std::vector<SpatialChoice> spatial_options(int level, bool every_placement = false) const {
     const Level &lv = a_.levels[level];
-    if (lv.fanout.size() > 1)
-      return spatial_choices(tile(level), lv.fanout.x, lv.fanout.y,
-                             lookup(opt_.constraints.spatial_x, lv.name),
-                             lookup(opt_.constraints.spatial_y, lv.name), &stop_flag_);
+    if (lv.fanout.size() > 1) {
+      std::vector<SpatialChoice> all = spatial_choices(
+          tile(level), lv.fanout.x, lv.fanout.y, lookup(opt_.constraints.spatial_x, lv.name),
+          lookup(opt_.constraints.spatial_y, lv.name), &stop_flag_);
+      return every_placement ? all : distinct_factor_choices(std::move(all));
+    }
     SpatialChoice none;
     none.factor.fill(1);
     return {none};
@@ -539,7 +542,7 @@ public:
     if (it != count_memo_.end()) return it->second;
     const DimArray<std::int64_t> here = tile(level);
     double total = 0;
-    for (const SpatialChoice &sp : spatial_options(level)) {
+    for (const SpatialChoice &sp : spatial_options(level, /*every_placement=*/true)) {
       const std::int64_t used = used_above * sp.used;
       if (!may_meet_utilization(level, used)) continue;
       DimArray<std::int64_t> left;
