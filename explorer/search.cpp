@@ -108,6 +108,28 @@ bool better(const std::vector<double> &a, const std::string &ka, const std::vect
   return ka < kb;
 }
 
+// Whether the problem is its own mirror image: swapping P with Q and R with S (rows with
+// columns) maps it to itself, and no constraint names those dimensions. Then a mapping and
+// its mirror image (the same swap applied to its loops) have the same counts, and the search
+// keeps one of the two (see Searcher::mirrored).
+bool mirror_symmetric(const Problem &p, const Constraints &c) {
+  if (p.extent(Dim::P) != p.extent(Dim::Q) || p.extent(Dim::R) != p.extent(Dim::S) ||
+      p.stride_h != p.stride_w || p.dilation_h != p.dilation_w)
+    return false;
+  const auto names_window_dim = [](const std::vector<Dim> &dims) {
+    return std::any_of(dims.begin(), dims.end(), [](Dim d) {
+      return d == Dim::P || d == Dim::Q || d == Dim::R || d == Dim::S;
+    });
+  };
+  for (const auto *lists : {&c.spatial_x, &c.spatial_y, &c.loop_order})
+    for (const auto &[level, dims] : *lists)
+      if (names_window_dim(dims)) return false;
+  for (const auto &[level, factors] : c.temporal_factor)
+    for (const auto &[d, f] : factors)
+      if (names_window_dim({d})) return false;
+  return true;
+}
+
 class Searcher {
 public:
   Searcher(const Problem &p, const Architecture &a, const ExploreOptions &opt, Shared &shared,
@@ -115,6 +137,7 @@ public:
       : p_(p), a_(a), opt_(opt), shared_(shared), start_(start), L_(a.num_levels()),
         choice_(a.num_levels()), tiles_(a.num_levels() + 1) {
     energy_only_ = opt.objectives.size() == 1 && opt.objectives[0] == Objective::Energy;
+    mirror_ = mirror_symmetric(p, opt.constraints);
     for (Operand o : kAllOperands) {
       DimArray<std::int64_t> whole;
       for (Dim d : kAllDims)
@@ -218,6 +241,8 @@ public:
     x.spatials = spatial_options(level);
     // What the bounds need from the levels above: the same for every node.
     const Unions above = unions_above(level - 1, mode.context_free, mode.relaxed);
+    // Relaxed expansions bound subtrees of nodes that need not be mirror-tied: keep them whole.
+    const bool mirror_tied = mirror_ && !mode.relaxed && mirror_tied_above(level);
     for (int si = mode.part; si < static_cast<int>(x.spatials.size()); si += mode.parts) {
       const SpatialChoice &sp = x.spatials[si];
       if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
@@ -231,6 +256,7 @@ public:
           factors[idx(o)] = box_spatial_factors(o, level - 1, above.parent[idx(o)]);
       for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
         if (stop_now()) return; // a budget ran out: the caller stops too
+        if (mirror_tied && mirrored(sp.factor, below)) return;
         Node n;
         n.spatial = si;
         n.below = below;
@@ -260,6 +286,34 @@ public:
     std::stable_sort(x.nodes.begin(), x.nodes.end(),
                      [](const Node &p, const Node &q) { return p.bound < q.bound; });
     return x;
+  }
+
+  // Mirror symmetry (mirror_symmetric): of a mapping and its mirror image, the search keeps
+  // the one whose rows (P, R) have the larger factors, compared at the outermost level where
+  // the two differ: (spatial P, tile P, spatial R, tile R) against the same of Q and S,
+  // lexicographically. Mappings that tie at every level are all kept. The two images have
+  // the same cost, so an optimum survives; the choice depends only on the mapping, so the
+  // result is still the same for any number of threads.
+
+  // Whether every level above `level` ties (so the comparison falls to this level).
+  bool mirror_tied_above(int level) const {
+    for (int l = level + 1; l < L_; ++l) {
+      const DimArray<std::int64_t> &f = choice_[l].spatial.factor, &t = tile(l - 1);
+      if (f[idx(Dim::P)] != f[idx(Dim::Q)] || f[idx(Dim::R)] != f[idx(Dim::S)] ||
+          t[idx(Dim::P)] != t[idx(Dim::Q)] || t[idx(Dim::R)] != t[idx(Dim::S)])
+        return false;
+    }
+    return true;
+  }
+
+  // Whether a node with these spatial factors and tile below is the mirror image that is
+  // left out (its rows compare smaller than its columns).
+  static bool mirrored(const DimArray<std::int64_t> &factor, const DimArray<std::int64_t> &below) {
+    const std::array<std::int64_t, 4> rows = {factor[idx(Dim::P)], below[idx(Dim::P)],
+                                              factor[idx(Dim::R)], below[idx(Dim::R)]};
+    const std::array<std::int64_t, 4> columns = {factor[idx(Dim::Q)], below[idx(Dim::Q)],
+                                                 factor[idx(Dim::S)], below[idx(Dim::S)]};
+    return rows < columns;
   }
 
   // Subtrees cut, counted here and added to the shared count in batches (and when the
@@ -1179,6 +1233,7 @@ private:
   Clock::time_point start_;
   int L_;
   bool energy_only_ = true;
+  bool mirror_ = false; // the problem is mirror-symmetric (mirror_symmetric)
   std::vector<LevelChoice> choice_;
   std::vector<DimArray<std::int64_t>> tiles_; // tiles_[l+1] = tile of level l
   std::vector<std::int64_t> fanout_below_;    // product of fanout sizes of levels < l
