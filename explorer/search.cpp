@@ -979,10 +979,15 @@ private:
   // innermost loop that refreshes the operand's whole tile (0: no such loop at this level).
   // For the MAC units (every_loop) each step is a new word, so every loop counts.
   static OperandArray<std::int64_t> refresh_prefixes(const LevelChoice &here, bool every_loop) {
+    return refresh_prefixes(here.order, here.temporal, every_loop);
+  }
+  static OperandArray<std::int64_t> refresh_prefixes(const std::vector<Dim> &order,
+                                                     const DimArray<std::int64_t> &temporal,
+                                                     bool every_loop) {
     OperandArray<std::int64_t> prefix{};
     std::int64_t running = 1;
-    for (Dim d : here.order) {
-      running *= here.temporal[idx(d)];
+    for (Dim d : order) {
+      running *= temporal[idx(d)];
       for (Operand o : kAllOperands)
         if (every_loop || refreshes_tile(o, d)) prefix[idx(o)] = running;
     }
@@ -1050,12 +1055,14 @@ private:
     if (prefix_memo_.empty()) prefix_memo_.resize(1u << kPrefixSlotBits); // only when used
     PrefixSlot &slot = prefix_memo_[h >> (64 - kPrefixSlotBits)];
     if (slot.used && slot.key == key) return slot.least;
-    std::vector<OperandArray<std::int64_t>> all;
-    LevelChoice scratch = c;
-    for (const std::vector<Dim> &order : orders(level, mask)) {
-      scratch.order = order;
-      all.push_back(refresh_prefixes(scratch, false));
-    }
+    // Many classes share their prefixes: the distinct ones first (sorted), then those that no
+    // other beats everywhere.
+    std::vector<OperandArray<std::int64_t>> &all = prefix_scratch_;
+    all.clear();
+    for (const std::vector<Dim> &order : orders(level, mask))
+      all.push_back(refresh_prefixes(order, c.temporal, false));
+    std::sort(all.begin(), all.end());
+    all.erase(std::unique(all.begin(), all.end()), all.end());
     const auto dominated_by = [](const OperandArray<std::int64_t> &a,
                                  const OperandArray<std::int64_t> &b) { // b <= a everywhere
       for (Operand o : kAllOperands)
@@ -1066,7 +1073,7 @@ private:
     for (std::size_t i = 0; i < all.size(); ++i) {
       bool keep = true;
       for (std::size_t j = 0; j < all.size() && keep; ++j)
-        if (j != i && dominated_by(all[i], all[j]) && (all[i] != all[j] || j < i)) keep = false;
+        if (j != i && dominated_by(all[i], all[j])) keep = false;
       if (keep) least.push_back(all[i]);
     }
     slot.used = true;
@@ -1259,7 +1266,8 @@ private:
     std::vector<OperandArray<std::int64_t>> least;
   };
   static constexpr int kPrefixSlotBits = 16;
-  std::vector<PrefixSlot> prefix_memo_; // 2^kPrefixSlotBits slots once used
+  std::vector<PrefixSlot> prefix_memo_;                    // 2^kPrefixSlotBits slots once used
+  std::vector<OperandArray<std::int64_t>> prefix_scratch_; // least_prefixes' working list
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> divisors_memo_;
 };
 
