@@ -177,6 +177,17 @@ public:
     return {none};
   }
 
+  // spatial_options(level) as the search takes them, the last list of each level kept: the
+  // parts of one expansion, and expansions under the same tile, ask for the same list.
+  std::shared_ptr<const std::vector<SpatialChoice>> searched_spatial_options(int level) {
+    auto &[key, list] = spatial_memo_[static_cast<std::size_t>(level)];
+    if (!list || key != tile(level)) {
+      key = tile(level);
+      list = std::make_shared<const std::vector<SpatialChoice>>(spatial_options(level));
+    }
+    return list;
+  }
+
   // Whether `used` instances at `level` (spatial loops at and above it) can still reach the
   // minimum utilization with every fanout below fully used.
   bool may_meet_utilization(int level, std::int64_t used) const {
@@ -194,14 +205,14 @@ public:
   };
 
   struct Expansion {
-    std::vector<SpatialChoice> spatials;
-    std::vector<Node> nodes; // sorted by bound, best first
+    std::shared_ptr<const std::vector<SpatialChoice>> spatials; // shared by every part
+    std::vector<Node> nodes;                                    // sorted by bound, best first
   };
 
   // Set the choice at `level` from a node (its order is set by the caller).
   void apply(int level, const Expansion &x, const Node &n) {
     LevelChoice &c = choice_[level];
-    c.spatial = x.spatials[n.spatial];
+    c.spatial = (*x.spatials)[n.spatial];
     DimArray<std::int64_t> left;
     for (Dim d : kAllDims)
       left[idx(d)] = tile(level)[idx(d)] / c.spatial.factor[idx(d)];
@@ -238,13 +249,13 @@ public:
   Expansion expand(int level, double cost_above, const ExpandMode &mode) {
     Expansion x;
     const DimArray<std::int64_t> here = tile(level);
-    x.spatials = spatial_options(level);
+    x.spatials = searched_spatial_options(level);
     // What the bounds need from the levels above: the same for every node.
     const Unions above = unions_above(level - 1, mode.context_free, mode.relaxed);
     // Relaxed expansions bound subtrees of nodes that need not be mirror-tied: keep them whole.
     const bool mirror_tied = mirror_ && !mode.relaxed && mirror_tied_above(level);
-    for (int si = mode.part; si < static_cast<int>(x.spatials.size()); si += mode.parts) {
-      const SpatialChoice &sp = x.spatials[si];
+    for (int si = mode.part; si < static_cast<int>(x.spatials->size()); si += mode.parts) {
+      const SpatialChoice &sp = (*x.spatials)[si];
       if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
@@ -456,15 +467,23 @@ public:
     Expansion x;
     if (shares.empty()) return x;
     x.spatials = std::move(shares[0].spatials);
-    for (Expansion &e : shares)
-      x.nodes.insert(x.nodes.end(), e.nodes.begin(), e.nodes.end());
-    std::stable_sort(x.nodes.begin(), x.nodes.end(), [](const Node &p, const Node &q) {
+    // Each share is sorted by bound, its nodes in spatial order among equal bounds (expand
+    // makes them so), and a spatial choice is in one share only: merging the shares in turn
+    // gives the order of a stable sort by (bound, spatial) of their concatenation.
+    const auto before = [](const Node &p, const Node &q) {
       return p.bound != q.bound ? p.bound < q.bound : p.spatial < q.spatial;
-    });
+    };
+    for (Expansion &e : shares) {
+      const std::size_t middle = x.nodes.size();
+      x.nodes.insert(x.nodes.end(), e.nodes.begin(), e.nodes.end());
+      std::inplace_merge(x.nodes.begin(), x.nodes.begin() + static_cast<std::ptrdiff_t>(middle),
+                         x.nodes.end(), before);
+    }
     return x;
   }
 
-  std::vector<double> relaxed_inner_bounds(const Expansion &top, const Expansion &inner) {
+  std::vector<double> relaxed_inner_bounds(const Expansion &top, const Expansion &inner,
+                                           int threads) {
     std::vector<double> out(top.nodes.size(), 0.0);
     if (!relaxation_applies()) return out;
     // An expansion cut short by a budget is not the complete list the bound needs.
@@ -476,23 +495,36 @@ public:
     // later is no better).
     constexpr std::size_t kScan = 20000;
     const std::size_t scan = std::min(kScan, inner.nodes.size());
-    const auto fits_in = [&](const Node &n, const DimArray<std::int64_t> &t) {
-      const SpatialChoice &sp = inner.spatials[n.spatial];
+    // What each scanned node takes of every dimension (its spatial loops and tile).
+    std::vector<DimArray<std::int64_t>> takes(scan);
+    for (std::size_t k = 0; k < scan; ++k)
       for (Dim d : kAllDims)
-        if (t[idx(d)] % (sp.factor[idx(d)] * n.below[idx(d)]) != 0) return false;
+        takes[k][idx(d)] =
+            (*inner.spatials)[inner.nodes[k].spatial].factor[idx(d)] * inner.nodes[k].below[idx(d)];
+    const auto fits_in = [](const DimArray<std::int64_t> &take, const DimArray<std::int64_t> &t) {
+      for (Dim d : kAllDims)
+        if (t[idx(d)] % take[idx(d)] != 0) return false;
       return true;
     };
-    for (std::size_t i = 0; i < top.nodes.size(); ++i) {
-      if (shared_.stopped.load(std::memory_order_relaxed))
-        return std::vector<double>(top.nodes.size(), 0.0);
-      std::size_t k = 0;
-      while (k < scan && !fits_in(inner.nodes[k], top.nodes[i].below))
-        ++k;
-      // Nothing fits among all the nodes: nothing below this top node fits.
-      out[i] = k < scan                     ? inner.nodes[k].bound
-               : scan == inner.nodes.size() ? kInf
-                                            : inner.nodes[scan - 1].bound;
-    }
+    // The top nodes shared out among the threads (each scan is independent).
+    std::vector<std::thread> pool;
+    for (int part = 0; part < threads; ++part)
+      pool.emplace_back([&, part] {
+        for (std::size_t i = static_cast<std::size_t>(part); i < top.nodes.size();
+             i += static_cast<std::size_t>(threads)) {
+          if (shared_.stopped.load(std::memory_order_relaxed)) return;
+          std::size_t k = 0;
+          while (k < scan && !fits_in(takes[k], top.nodes[i].below))
+            ++k;
+          // Nothing fits among all the nodes: nothing below this top node fits.
+          out[i] = k < scan                     ? inner.nodes[k].bound
+                   : scan == inner.nodes.size() ? kInf
+                                                : inner.nodes[scan - 1].bound;
+        }
+      });
+    for (std::thread &t : pool)
+      t.join();
+    if (shared_.stopped.load()) return std::vector<double>(top.nodes.size(), 0.0);
     return out;
   }
 
@@ -1240,6 +1272,9 @@ private:
   Clock::time_point start_;
   int L_;
   bool energy_only_ = true;
+  std::array<std::pair<DimArray<std::int64_t>, std::shared_ptr<const std::vector<SpatialChoice>>>,
+             kMaxLevels>
+      spatial_memo_{};  // searched_spatial_options' last list per level
   bool mirror_ = false; // the problem is mirror-symmetric (mirror_symmetric)
   std::vector<LevelChoice> choice_;
   std::vector<DimArray<std::int64_t>> tiles_; // tiles_[l+1] = tile of level l
@@ -1359,7 +1394,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
       });
     for (std::thread &t : pool)
       t.join();
-    inner = root.relaxed_inner_bounds(expansion, Searcher::merge_parts(shares));
+    inner = root.relaxed_inner_bounds(expansion, Searcher::merge_parts(shares), threads);
   }
   // Every top-level node's loop orders are priced exactly, the nodes shared out among the
   // threads; the subproblems are then listed in node order as one thread would list them.
