@@ -223,12 +223,20 @@ public:
   // (`left`: what the spatial loops leave of each dimension).
   void apply_tile(int level, const DimArray<std::int64_t> &left,
                   const DimArray<std::int64_t> &below) {
+    DimArray<std::int64_t> trips;
+    for (Dim d : kAllDims)
+      trips[idx(d)] = left[idx(d)] / below[idx(d)];
+    apply_tile_trips(level, below, trips);
+  }
+
+  // The same with the trips known (left / below).
+  void apply_tile_trips(int level, const DimArray<std::int64_t> &below,
+                        const DimArray<std::int64_t> &trips) {
     LevelChoice &c = choice_[level];
     c.order.clear();
-    for (Dim d : kAllDims) {
-      c.temporal[idx(d)] = left[idx(d)] == below[idx(d)] ? 1 : left[idx(d)] / below[idx(d)];
-      if (c.temporal[idx(d)] > 1) c.order.push_back(d);
-    }
+    c.temporal = trips;
+    for (Dim d : kAllDims)
+      if (trips[idx(d)] > 1) c.order.push_back(d);
     tile(level - 1) = below;
   }
 
@@ -265,34 +273,36 @@ public:
       for (Operand o : {Operand::W, Operand::O})
         if (above.present[idx(o)])
           factors[idx(o)] = box_spatial_factors(o, level - 1, above.parent[idx(o)]);
-      for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
-        if (stop_now()) return; // a budget ran out: the caller stops too
-        if (mirror_tied && mirrored(sp.factor, below)) return;
-        Node n;
-        n.spatial = si;
-        n.below = below;
-        apply_tile(level, left, below);
-        Unions u = above;
-        add_boxes(u, level - 1, &factors);
-        // Most nodes a search drops are beaten already by the bound without I (over 90% on
-        // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
-        if (mode.drop_with_cost && level > 0) {
-          const double without_input =
-              cost_above + least_order_bound(level - 1, u) + lower_bound_below(level - 1);
-          if (cut(*mode.drop_with_cost + without_input)) {
-            count_pruned(1);
-            return;
-          }
-        }
-        add_input(u, level - 1);
-        n.bound = cost_above + least_order_bound(level - 1, u) +
-                  (level > 0 ? lower_bound_below(level - 1) : macs_energy());
-        if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound)) {
-          count_pruned(1);
-          return;
-        }
-        x.nodes.push_back(n);
-      });
+      for_each_tile_below(
+          level, left,
+          [&](const DimArray<std::int64_t> &below, const DimArray<std::int64_t> &trips) {
+            if (stop_now()) return; // a budget ran out: the caller stops too
+            if (mirror_tied && mirrored(sp.factor, below)) return;
+            Node n;
+            n.spatial = si;
+            n.below = below;
+            apply_tile_trips(level, below, trips);
+            Unions u = above;
+            add_boxes(u, level - 1, &factors);
+            // Most nodes a search drops are beaten already by the bound without I (over 90% on
+            // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
+            if (mode.drop_with_cost && level > 0) {
+              const double without_input =
+                  cost_above + least_order_bound(level - 1, u) + lower_bound_below(level - 1);
+              if (cut(*mode.drop_with_cost + without_input)) {
+                count_pruned(1);
+                return;
+              }
+            }
+            add_input(u, level - 1);
+            n.bound = cost_above + least_order_bound(level - 1, u) +
+                      (level > 0 ? lower_bound_below(level - 1) : macs_energy());
+            if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound)) {
+              count_pruned(1);
+              return;
+            }
+            x.nodes.push_back(n);
+          });
     }
     std::stable_sort(x.nodes.begin(), x.nodes.end(),
                      [](const Node &p, const Node &q) { return p.bound < q.bound; });
@@ -634,20 +644,22 @@ public:
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
-      for_each_tile_below(level, left, [&](const DimArray<std::int64_t> &below) {
-        std::uint32_t mask = 0;
-        for (Dim d : kAllDims)
-          if (left[idx(d)] / below[idx(d)] > 1) mask |= 1u << idx(d);
-        const double n_orders = static_cast<double>(orders(level, mask).size());
-        if (level == 0) {
-          total += n_orders;
-          return;
-        }
-        const DimArray<std::int64_t> saved = tile(level - 1);
-        tile(level - 1) = below;
-        total += n_orders * count(level - 1, used);
-        tile(level - 1) = saved;
-      });
+      for_each_tile_below(
+          level, left,
+          [&](const DimArray<std::int64_t> &below, const DimArray<std::int64_t> &trips) {
+            std::uint32_t mask = 0;
+            for (Dim d : kAllDims)
+              if (trips[idx(d)] > 1) mask |= 1u << idx(d);
+            const double n_orders = static_cast<double>(orders(level, mask).size());
+            if (level == 0) {
+              total += n_orders;
+              return;
+            }
+            const DimArray<std::int64_t> saved = tile(level - 1);
+            tile(level - 1) = below;
+            total += n_orders * count(level - 1, used);
+            tile(level - 1) = saved;
+          });
     }
     count_memo_.emplace(key, total);
     return total;
@@ -682,28 +694,34 @@ private:
   }
 
   template <typename F>
+  // Calls visit(below, trips) for every tile of the level below `level` that fits it (given
+  // `left`, what the level's spatial loops leave), with the level's temporal trips.
   void for_each_tile_below(int level, const DimArray<std::int64_t> &left, F &&visit) {
     DimArray<std::int64_t> t;
     t.fill(1);
     if (level == 0) {
-      visit(t);
+      visit(t, left);
       return;
     }
+    // Footprints grow with every extent: if the unit tile does not fit, nothing does.
+    if (!fits(level - 1, t)) return;
     const auto fixed = opt_.constraints.temporal_factor.find(a_.levels[level].name);
     std::array<const std::vector<std::int64_t> *, kNumDims> divs; // looked up once, not per tile
     for (Dim d : kAllDims)
       divs[idx(d)] = &divisors_of(left[idx(d)]);
-    tile_rec(level, 0, left, divs, t,
+    DimArray<std::int64_t> trips = left;
+    tile_rec(level, 0, left, divs, t, trips,
              fixed == opt_.constraints.temporal_factor.end() ? nullptr : &fixed->second, visit);
   }
 
   template <typename F>
   void tile_rec(int level, int di, const DimArray<std::int64_t> &left,
                 const std::array<const std::vector<std::int64_t> *, kNumDims> &divs,
-                DimArray<std::int64_t> &t, const std::map<Dim, std::int64_t> *fixed, F &&visit) {
+                DimArray<std::int64_t> &t, DimArray<std::int64_t> &trips,
+                const std::map<Dim, std::int64_t> *fixed, F &&visit) {
     if (shared_.stopped.load(std::memory_order_relaxed)) return;
     if (di == kNumDims) {
-      visit(t);
+      visit(t, trips);
       return;
     }
     const Dim d = kAllDims[di];
@@ -712,14 +730,21 @@ private:
       const auto it = fixed->find(d);
       if (it != fixed->end()) want = it->second;
     }
-    for (std::int64_t f : *divs[idx(d)]) {
-      if (want && left[idx(d)] / f != *want) continue;
+    // The divisors ascending: left / divisor i is divisor n-1-i, with no division.
+    const std::vector<std::int64_t> &dv = *divs[idx(d)];
+    const std::size_t n = dv.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t f = dv[i], trip = dv[n - 1 - i];
+      if (want && trip != *want) continue;
       t[idx(d)] = f;
-      // Footprints grow with every extent: if this one does not fit, larger ones won't.
-      if (!fits(level - 1, t)) break;
-      tile_rec(level, di + 1, left, divs, t, fixed, visit);
+      trips[idx(d)] = trip;
+      // Footprints grow with every extent: if this one does not fit, larger ones won't. (A
+      // factor of 1 leaves the tile as the caller checked it.)
+      if (f > 1 && !fits(level - 1, t)) break;
+      tile_rec(level, di + 1, left, divs, t, trips, fixed, visit);
     }
     t[idx(d)] = 1;
+    trips[idx(d)] = left[idx(d)];
   }
 
   // divisors(n), memoized: the tile enumeration asks for the same few extents again and again.
