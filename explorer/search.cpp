@@ -505,15 +505,35 @@ public:
     // later is no better).
     constexpr std::size_t kScan = 20000;
     const std::size_t scan = std::min(kScan, inner.nodes.size());
-    // What each scanned node takes of every dimension (its spatial loops and tile).
-    std::vector<DimArray<std::int64_t>> takes(scan);
+    // What each scanned node takes of every dimension (its spatial loops and tile) divides
+    // the dimension's extent, and so does a top node's tile: "take divides tile" is a table
+    // lookup, with each take numbered among the extent's divisors (at most 64 of them, else
+    // the remainder decides) and each tile given the set of divisors that divide it.
+    std::array<const std::vector<std::int64_t> *, kNumDims> divs;
+    bool by_table = true;
+    for (Dim d : kAllDims) {
+      divs[idx(d)] = &divisors_of(p_.extent(d));
+      by_table = by_table && divs[idx(d)]->size() <= 64;
+    }
+    std::vector<std::array<std::uint8_t, kNumDims>> take_index(by_table ? scan : 0);
+    std::vector<DimArray<std::int64_t>> takes(by_table ? 0 : scan);
     for (std::size_t k = 0; k < scan; ++k)
-      for (Dim d : kAllDims)
-        takes[k][idx(d)] =
+      for (Dim d : kAllDims) {
+        const std::int64_t take =
             (*inner.spatials)[inner.nodes[k].spatial].factor[idx(d)] * inner.nodes[k].below[idx(d)];
-    const auto fits_in = [](const DimArray<std::int64_t> &take, const DimArray<std::int64_t> &t) {
+        const std::vector<std::int64_t> &dv = *divs[idx(d)];
+        if (by_table)
+          take_index[k][idx(d)] =
+              static_cast<std::uint8_t>(std::lower_bound(dv.begin(), dv.end(), take) - dv.begin());
+        else
+          takes[k][idx(d)] = take;
+      }
+    const auto fits_in = [&](std::size_t k, const DimArray<std::int64_t> &t,
+                             const DimArray<std::uint64_t> &dividing) {
       for (Dim d : kAllDims)
-        if (t[idx(d)] % take[idx(d)] != 0) return false;
+        if (by_table ? !(dividing[idx(d)] >> take_index[k][idx(d)] & 1)
+                     : t[idx(d)] % takes[k][idx(d)] != 0)
+          return false;
       return true;
     };
     // The top nodes shared out among the threads (each scan is independent).
@@ -523,8 +543,14 @@ public:
         for (std::size_t i = static_cast<std::size_t>(part); i < top.nodes.size();
              i += static_cast<std::size_t>(threads)) {
           if (shared_.stopped.load(std::memory_order_relaxed)) return;
+          const DimArray<std::int64_t> &t = top.nodes[i].below;
+          DimArray<std::uint64_t> dividing{};
+          if (by_table)
+            for (Dim d : kAllDims)
+              for (std::size_t j = 0; j < divs[idx(d)]->size(); ++j)
+                if (t[idx(d)] % (*divs[idx(d)])[j] == 0) dividing[idx(d)] |= 1ull << j;
           std::size_t k = 0;
-          while (k < scan && !fits_in(takes[k], top.nodes[i].below))
+          while (k < scan && !fits_in(k, t, dividing))
             ++k;
           // Nothing fits among all the nodes: nothing below this top node fits.
           out[i] = k < scan                     ? inner.nodes[k].bound
