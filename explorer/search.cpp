@@ -287,6 +287,11 @@ public:
             // Most nodes a search drops are beaten already by the bound without I (over 90% on
             // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
             if (mode.drop_with_cost && level > 0) {
+              if (cut(*mode.drop_with_cost + cost_above + own_orders_bound(level - 1, u) +
+                      lower_bound_below(level - 1))) {
+                count_pruned(1);
+                return;
+              }
               const double without_input =
                   cost_above + least_order_bound(level - 1, u) + lower_bound_below(level - 1);
               if (cut(*mode.drop_with_cost + without_input)) {
@@ -1163,6 +1168,25 @@ private:
     slot.key = key;
     slot.least = std::move(least);
     return slot.least;
+  }
+
+  // A lower bound on least_order_bound, cheaper (no order classes): each operand priced at
+  // its own best order of level child+1, its refreshing loops outermost, whose prefix (the
+  // product of their trips) no order goes below.
+  double own_orders_bound(int child, const Unions &u) {
+    const LevelChoice &c = choice_[child + 1];
+    OperandArray<std::int64_t> prefix{};
+    for (Operand o : kAllOperands) {
+      std::int64_t product = 1;
+      bool any = false;
+      for (Dim d : c.order)
+        if (refreshes_tile(o, d)) product *= c.temporal[idx(d)], any = true;
+      prefix[idx(o)] = any ? product : 0;
+    }
+    OperandArray<std::int64_t> fills{};
+    const double e = refresh_bound(child, u, prefix, fills);
+    known_fills_ = fills;
+    return e;
   }
 
   // The least order_bound over the order classes of level child+1.
