@@ -207,6 +207,7 @@ public:
   struct Expansion {
     std::shared_ptr<const std::vector<SpatialChoice>> spatials; // shared by every part
     std::vector<Node> nodes;                                    // sorted by bound, best first
+    bool truncated = false; // nodes were left out (ExpandMode::keep_best)
   };
 
   // Set the choice at `level` from a node (its order is set by the caller).
@@ -250,6 +251,9 @@ public:
     bool context_free = false, relaxed = false;
     int part = 0, parts = 1;
     std::optional<double> drop_with_cost;
+    // With keep_best > 0, only the nodes whose bound is among the keep_best least (ties
+    // included) are kept, and the expansion says whether any were left out.
+    std::size_t keep_best = 0;
   };
 
   // Every node at `level`, given tile(level) and the choices above, best bound first.
@@ -308,10 +312,33 @@ public:
             }
             x.nodes.push_back(n);
           });
+      // Bounded memory when only the best are wanted.
+      if (mode.keep_best > 0 && x.nodes.size() > 4 * mode.keep_best) keep_least(x, mode.keep_best);
     }
     std::stable_sort(x.nodes.begin(), x.nodes.end(),
                      [](const Node &p, const Node &q) { return p.bound < q.bound; });
+    if (mode.keep_best > 0 && x.nodes.size() > mode.keep_best) {
+      const double last = x.nodes[mode.keep_best - 1].bound;
+      const auto beyond =
+          std::find_if(x.nodes.begin() + static_cast<std::ptrdiff_t>(mode.keep_best), x.nodes.end(),
+                       [&](const Node &n) { return n.bound > last; });
+      x.truncated = x.truncated || beyond != x.nodes.end();
+      x.nodes.erase(beyond, x.nodes.end());
+    }
     return x;
+  }
+
+  // Keeps the nodes whose bound is among the `keep` least (ties included), in their order.
+  static void keep_least(Expansion &x, std::size_t keep) {
+    std::vector<double> bounds(x.nodes.size());
+    for (std::size_t i = 0; i < x.nodes.size(); ++i)
+      bounds[i] = x.nodes[i].bound;
+    std::nth_element(bounds.begin(), bounds.begin() + static_cast<std::ptrdiff_t>(keep - 1),
+                     bounds.end());
+    const double last = bounds[keep - 1];
+    const std::size_t before = x.nodes.size();
+    std::erase_if(x.nodes, [&](const Node &n) { return n.bound > last; });
+    x.truncated = x.truncated || x.nodes.size() < before;
   }
 
   // Mirror symmetry (mirror_symmetric): of a mapping and its mirror image, the search keeps
@@ -472,6 +499,7 @@ public:
     mode.drop_with_cost = 0.0;
     mode.part = part;
     mode.parts = parts;
+    mode.keep_best = kRelaxedScan; // relaxed_inner_bounds reads no further
     return expand(L_ - 2, 0.0, mode);
   }
 
@@ -482,6 +510,8 @@ public:
     Expansion x;
     if (shares.empty()) return x;
     x.spatials = std::move(shares[0].spatials);
+    for (const Expansion &e : shares)
+      x.truncated = x.truncated || e.truncated;
     // Each share is sorted by bound, its nodes in spatial order among equal bounds (expand
     // makes them so), and a spatial choice is in one share only: merging the shares in turn
     // gives the order of a stable sort by (bound, spatial) of their concatenation.
@@ -506,10 +536,10 @@ public:
     // Every relaxed node was beaten by the incumbent (they are left out): so is every top node.
     if (inner.nodes.empty()) return std::vector<double>(top.nodes.size(), kInf);
     // Nodes are sorted by bound, so the first that fits a top node's tile gives its bound;
-    // a scan that stops after kScan nodes may use the last node's bound (any node that fits
-    // later is no better).
-    constexpr std::size_t kScan = 20000;
-    const std::size_t scan = std::min(kScan, inner.nodes.size());
+    // a scan that stops after kRelaxedScan nodes may use the last node's bound (any node that
+    // fits later is no better), and only when none was left out can it conclude that nothing
+    // fits.
+    const std::size_t scan = std::min(kRelaxedScan, inner.nodes.size());
     // What each scanned node takes of every dimension (its spatial loops and tile) divides
     // the dimension's extent, and so does a top node's tile: "take divides tile" is a table
     // lookup, with each take numbered among the extent's divisors (at most 64 of them, else
@@ -558,9 +588,9 @@ public:
           while (k < scan && !fits_in(k, t, dividing))
             ++k;
           // Nothing fits among all the nodes: nothing below this top node fits.
-          out[i] = k < scan                     ? inner.nodes[k].bound
-                   : scan == inner.nodes.size() ? kInf
-                                                : inner.nodes[scan - 1].bound;
+          out[i] = k < scan                                         ? inner.nodes[k].bound
+                   : scan == inner.nodes.size() && !inner.truncated ? kInf
+                                                                    : inner.nodes[scan - 1].bound;
         }
       });
     for (std::thread &t : pool)
@@ -1347,6 +1377,7 @@ private:
   Clock::time_point start_;
   int L_;
   bool energy_only_ = true;
+  static constexpr std::size_t kRelaxedScan = 20000; // relaxed nodes relaxed_inner_bounds reads
   std::array<std::pair<DimArray<std::int64_t>, std::shared_ptr<const std::vector<SpatialChoice>>>,
              kMaxLevels>
       spatial_memo_{};  // searched_spatial_options' last list per level
