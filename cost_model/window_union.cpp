@@ -176,6 +176,9 @@ void WindowUnion::init(const WindowKey &k) {
   }
   key_ = k;
   key_.dp = key_.dr = 0;
+  ep_ = k.ep;
+  er_ = k.er;
+  holes_alone_ = k.np + k.nr == 0 && k.dilation == 1 && k.er < k.stride;
   if (k.np + k.nr == 0) {
     all_ = distinct_sums(k.ep, k.stride, k.er, k.dilation);
   } else if (contiguous_union(k.p_union, k.np, k.ep) && contiguous_union(k.r_union, k.nr, k.er)) {
@@ -194,6 +197,20 @@ std::int64_t WindowUnion::kept(std::int64_t dp, std::int64_t dr) const {
     for (int j = 0; j < gaps_; ++j)
       fresh += count_[j] * std::min(gap_[j], m);
     return all_ - fresh;
+  }
+  if (holes_alone_) {
+    // One window of ep blocks of er rows, `stride` apart (er < stride: holes between them);
+    // with one sibling, the words kept are those of the shifted window in the old one. A
+    // shift by delta = q*stride + rho (0 <= rho < stride) moves block j onto block j+q,
+    // overlapping er - rho rows of it, and onto block j+q+1, overlapping rho + er - stride.
+    const std::int64_t delta = dp * stride_ + dr;
+    const std::int64_t q = delta >= 0 ? delta / stride_ : -((-delta + stride_ - 1) / stride_);
+    const std::int64_t rho = delta - q * stride_;
+    const auto blocks = [&](std::int64_t shift) {
+      return std::max<std::int64_t>(0, ep_ - std::llabs(shift));
+    };
+    return blocks(q) * std::max<std::int64_t>(0, er_ - rho) +
+           blocks(q + 1) * std::max<std::int64_t>(0, rho + er_ - stride_);
   }
   WindowKey k = key_;
   k.dp = dp;

@@ -88,7 +88,9 @@ private:
   // More siblings than this use the memo (real layers have far fewer on one axis).
   static constexpr int kMaxSiblings = 1024;
 
-  bool closed_; // the interval case, with the gaps below
+  bool closed_;      // the interval case, with the gaps below
+  bool holes_alone_; // one window (no siblings) with holes, unit dilation: kept() in closed form
+  std::int64_t ep_, er_;
   std::int64_t all_, length_, stride_, dilation_;
   int gaps_;
   std::array<std::int64_t, kMaxGaps> gap_, count_;
