@@ -1452,13 +1452,31 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
       if (const auto m = random_mapping(p, a, rng, 20); m && satisfies(*m, opt.constraints, a, p))
         root.offer(*m);
   }
-  const Searcher::Expansion expansion = root.expand(L - 1, 0.0);
+  const int threads =
+      opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  // The top-level expansion, its spatial choices shared out among the threads.
+  Searcher::Expansion expansion;
+  if (threads == 1) {
+    expansion = root.expand(L - 1, 0.0);
+  } else {
+    std::vector<Searcher::Expansion> shares(threads);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        Searcher s(p, a, opt, shared, start);
+        Searcher::ExpandMode mode;
+        mode.part = t;
+        mode.parts = threads;
+        shares[t] = s.expand(L - 1, 0.0, mode);
+      });
+    for (std::thread &t : pool)
+      t.join();
+    expansion = Searcher::merge_parts(shares);
+  }
   // A budget that ran out during the top-level expansion left nodes out of it: only a
   // bound on the whole mapspace then holds for them.
   const bool top_cut_short = shared.stopped.load();
   const std::vector<Searcher::Node> &top = expansion.nodes;
-  const int threads =
-      opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
   const bool energy_only = opt.objectives.size() == 1 && opt.objectives[0] == Objective::Energy;
   const auto cut = [&](double bound) {
     return energy_only && bound > shared.best_primary.load() * (1 + kSlack);
