@@ -1454,6 +1454,12 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   }
   const int threads =
       opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  // One searcher per thread, for every phase below: their memos (order prefixes, spatial
+  // choices) stay warm from one phase to the next. They also own the orders that the
+  // subproblems point to.
+  std::vector<std::unique_ptr<Searcher>> searchers;
+  for (int t = 0; t < threads; ++t)
+    searchers.push_back(std::make_unique<Searcher>(p, a, opt, shared, start));
   // The top-level expansion, its spatial choices shared out among the threads.
   Searcher::Expansion expansion;
   if (threads == 1) {
@@ -1463,7 +1469,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
-        Searcher s(p, a, opt, shared, start);
+        Searcher &s = *searchers[t];
         Searcher::ExpandMode mode;
         mode.part = t;
         mode.parts = threads;
@@ -1512,10 +1518,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     std::vector<Searcher::Expansion> shares(threads);
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        Searcher s(p, a, opt, shared, start);
-        shares[t] = s.relaxed_expansion(t, threads);
-      });
+      pool.emplace_back([&, t] { shares[t] = searchers[t]->relaxed_expansion(t, threads); });
     for (std::thread &t : pool)
       t.join();
     inner = root.relaxed_inner_bounds(expansion, Searcher::merge_parts(shares), threads);
@@ -1528,14 +1531,11 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     bool done = false; // false: a budget stopped the pricing first
   };
   std::vector<TopOrders> top_orders(top.size());
-  std::vector<std::unique_ptr<Searcher>> pricers; // own the orders the subproblems point to
   {
     std::vector<std::thread> pool;
     for (int t = 0; t < threads; ++t)
-      pricers.push_back(std::make_unique<Searcher>(p, a, opt, shared, start));
-    for (int t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
-        Searcher &s = *pricers[t];
+        Searcher &s = *searchers[t];
         for (std::size_t i = static_cast<std::size_t>(t); i < top.size(); i += threads) {
           if (s.stop_now()) return;
           top_orders[i].done = true;
@@ -1576,8 +1576,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::atomic<std::size_t> done{0};
   // A thread that reaches a subproblem whose expansion another thread is computing does
   // not wait for it: it goes on with later subproblems and comes back in a later pass.
-  auto worker = [&] {
-    Searcher s(p, a, opt, shared, start);
+  auto worker = [&](int t) {
+    Searcher &s = *searchers[t];
     for (bool deferred = true; deferred;) {
       deferred = false;
       bool progressed = false;
@@ -1644,7 +1644,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   };
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
-    pool.emplace_back(worker);
+    pool.emplace_back(worker, t);
   if (opt.progress) {
     auto last = Clock::now();
     while (done.load() < subs.size() && !shared.stopped.load()) {
@@ -1678,8 +1678,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     if (!sub->finished.load()) unfinished_bound.push_back(sub->bound);
 
   root.flush_pruned();
-  for (const std::unique_ptr<Searcher> &pricer : pricers)
-    pricer->flush_pruned();
+  for (const std::unique_ptr<Searcher> &searcher : searchers)
+    searcher->flush_pruned();
   ExploreResult r;
   r.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   r.stats.evaluated = shared.evaluated.load();
