@@ -1460,7 +1460,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::vector<std::unique_ptr<Searcher>> searchers;
   for (int t = 0; t < threads; ++t)
     searchers.push_back(std::make_unique<Searcher>(p, a, opt, shared, start));
-  // The top-level expansion, its spatial choices shared out among the threads.
+  // The top-level expansion, its spatial choices shared out among the threads (a top level
+  // without a fanout, such as DRAM, has one: then one thread does it all).
   Searcher::Expansion expansion;
   if (threads == 1) {
     expansion = root.expand(L - 1, 0.0);
