@@ -66,6 +66,31 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // exceed the best by more than rounding could account for.
 constexpr double kSlack = 1e-9;
 
+// The bounds of the search are on energy. A bound on the primary objective follows from one:
+// every mapping takes at least ceil(MACs / PEs) cycles (compute cycles are MACs over the PEs
+// the spatial loops use, and bandwidth only adds), so EDP is at least the energy bound times
+// that, and cycles at least that alone.
+struct PrimaryBound {
+  Objective primary = Objective::Energy;
+  double least_cycles = 0;
+
+  PrimaryBound(const Problem &p, const Architecture &a, const std::vector<Objective> &objectives)
+      : primary(objectives.empty() ? Objective::Energy : objectives[0]),
+        least_cycles(static_cast<double>(ceil_div(p.macs(), a.num_pes()))) {}
+
+  double of(double energy_bound) const {
+    switch (primary) {
+    case Objective::Energy:
+      return energy_bound;
+    case Objective::Cycles:
+      return least_cycles;
+    case Objective::Edp:
+      return energy_bound * least_cycles;
+    }
+    return energy_bound;
+  }
+};
+
 struct LevelChoice {
   SpatialChoice spatial;
   DimArray<std::int64_t> temporal{};
@@ -383,9 +408,11 @@ public:
   Searcher(const Searcher &) = delete;
   Searcher &operator=(const Searcher &) = delete;
 
+  // Whether a subtree whose energy is at least `bound` cannot beat the incumbent on the
+  // primary objective (ties are not cut).
   bool cut(double bound) const {
-    return energy_only_ &&
-           bound > shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack);
+    return primary_bound_.of(bound) >
+           shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack);
   }
 
   // Price every loop-order class of a node whose choice is applied at `level`, best first,
@@ -1377,6 +1404,7 @@ private:
   Clock::time_point start_;
   int L_;
   bool energy_only_ = true;
+  PrimaryBound primary_bound_{p_, a_, opt_.objectives};
   static constexpr std::size_t kRelaxedScan = 20000; // relaxed nodes relaxed_inner_bounds reads
   std::array<std::pair<DimArray<std::int64_t>, std::shared_ptr<const std::vector<SpatialChoice>>>,
              kMaxLevels>
@@ -1484,9 +1512,9 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   // bound on the whole mapspace then holds for them.
   const bool top_cut_short = shared.stopped.load();
   const std::vector<Searcher::Node> &top = expansion.nodes;
-  const bool energy_only = opt.objectives.size() == 1 && opt.objectives[0] == Objective::Energy;
+  const PrimaryBound primary_bound(p, a, opt.objectives);
   const auto cut = [&](double bound) {
-    return energy_only && bound > shared.best_primary.load() * (1 + kSlack);
+    return primary_bound.of(bound) > shared.best_primary.load() * (1 + kSlack);
   };
 
   // Work is split one level below the top: a subproblem is a top-level node with one of
@@ -1667,7 +1695,9 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
             << " s";
       std::cerr << "explore " << p.name << ": " << finished << "/" << subs.size()
                 << " subproblems, evaluated " << shared.evaluated.load() << ", pruned "
-                << shared.pruned.load() << ", best " << shared.best_primary.load() << " pJ, "
+                << shared.pruned.load() << ", best " << objective_name(opt.objectives[0]) << " "
+                << shared.best_primary.load()
+                << (opt.objectives[0] == Objective::Energy ? " pJ, " : ", ")
                 << static_cast<long long>(secs) << " s" << eta.str() << "\n";
     }
   }
@@ -1690,8 +1720,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   r.stats.mapspace_size = opt.count_mapspace ? root.count(L - 1, 1) : -1;
   r.found = shared.have_best;
   double lb = r.found ? shared.best_values[0] : kInf;
-  for (double b : unfinished_bound)
-    lb = std::min(lb, b);
+  for (double b : unfinished_bound) // energy bounds
+    lb = std::min(lb, primary_bound.of(b));
   r.stats.lower_bound = lb;
   if (r.found) {
     r.mapping = shared.best_mapping;

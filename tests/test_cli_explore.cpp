@@ -129,3 +129,33 @@ TEST_CASE("explore with a budget reports a non-optimal best and a lower bound", 
   CHECK_FALSE(l["stats"]["optimal"].get<bool>());
   CHECK(l["stats"]["lower_bound"].get<double>() <= l["result"]["energy_pj"].get<double>());
 }
+
+// The lower bound is on the primary objective, in its unit: cycles for --objective cycles
+// (at least MACs over PEs, at most the best found), energy times cycles for edp.
+TEST_CASE("a budgeted explore bounds the primary objective in its own unit", "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("tiny.json", kProblem);
+  for (const std::string objective : {"cycles", "edp"}) {
+    const CliResult r =
+        run_cli({"explore", "--arch", "arch.json", "--problem", "tiny.json", "--objective",
+                 objective, "--max-evaluations", "1", "--format", "json", "-q"},
+                dir.path());
+    REQUIRE(r.exit_code == 0);
+    const Json l = parse_json(r.out, "stdout")["layers"][0];
+    REQUIRE(l["found"].get<bool>());
+    INFO("objective " << objective);
+    CHECK_FALSE(l["stats"]["optimal"].get<bool>());
+    const double cycles = l["result"]["cycles"].get<double>();
+    const double best =
+        objective == "cycles" ? cycles : cycles * l["result"]["energy_pj"].get<double>();
+    const double bound = l["stats"]["lower_bound"].get<double>();
+    CHECK(bound <= best * (1 + 1e-12));
+    CHECK(bound > 0);
+    if (objective == "cycles") CHECK(bound < cycles + 1); // not an energy
+    const CliResult text = run_cli({"explore", "--arch", "arch.json", "--problem", "tiny.json",
+                                    "--objective", objective, "--max-evaluations", "1", "-q"},
+                                   dir.path());
+    CHECK_THAT(text.out, Catch::Contains(objective == "cycles" ? " cycles\n" : " pJ*cycles\n"));
+  }
+}

@@ -24,6 +24,19 @@ std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_sigint(int) { g_interrupted.store(true); }
 
+// A lower bound on the primary objective as the report shows it (energy per MAC).
+std::string lower_bound_text(double bound, Objective primary, std::int64_t macs) {
+  switch (primary) {
+  case Objective::Energy:
+    return format_fixed(bound / static_cast<double>(macs), 3) + " pJ/MAC";
+  case Objective::Cycles:
+    return format_fixed(bound, 0) + " cycles";
+  case Objective::Edp:
+    return format_fixed(bound, 0) + " pJ*cycles";
+  }
+  return "";
+}
+
 std::vector<Objective> parse_objectives(const std::string &text) {
   std::vector<Objective> out;
   std::stringstream in(text);
@@ -328,9 +341,8 @@ int run_explore(const Args &args) {
           << " bypass combinations searched";
       if (!o.result.stats.optimal && o.layer.problem.macs() > 0)
         s << "; lower bound "
-          << format_fixed(o.result.stats.lower_bound / static_cast<double>(o.layer.problem.macs()),
-                          3)
-          << " pJ/MAC";
+          << lower_bound_text(o.result.stats.lower_bound, opt.objectives[0],
+                              o.layer.problem.macs());
       s << "\n\n"
         << loop_nest_text(o.layer.problem, arch.value, o.result.mapping) << "\n"
         << "As a schedule:\n"
