@@ -72,14 +72,19 @@ constexpr double kSlack = 1e-9;
 // that, and cycles at least that alone.
 struct PrimaryBound {
   Objective primary = Objective::Energy;
+  std::optional<Objective> secondary; // the second objective of a lexicographic list
   double least_cycles = 0;
 
   PrimaryBound(const Problem &p, const Architecture &a, const std::vector<Objective> &objectives)
       : primary(objectives.empty() ? Objective::Energy : objectives[0]),
-        least_cycles(static_cast<double>(ceil_div(p.macs(), a.num_pes()))) {}
+        least_cycles(static_cast<double>(ceil_div(p.macs(), a.num_pes()))) {
+    if (objectives.size() > 1) secondary = objectives[1];
+  }
 
-  double of(double energy_bound) const {
-    switch (primary) {
+  double of(double energy_bound) const { return bound_on(primary, energy_bound); }
+
+  double bound_on(Objective o, double energy_bound) const {
+    switch (o) {
     case Objective::Energy:
       return energy_bound;
     case Objective::Cycles:
@@ -101,6 +106,8 @@ struct LevelChoice {
 struct Shared {
   std::mutex mu;
   alignas(64) std::atomic<double> best_primary{kInf};
+  // The incumbent's second objective value, stored before best_primary (see beaten()).
+  std::atomic<double> best_secondary{kInf};
   alignas(64) char after_best = 0;
   bool have_best = false;
   std::vector<double> best_values;
@@ -113,6 +120,18 @@ struct Shared {
   alignas(64) std::atomic<bool> stopped{false};
   alignas(64) char end = 0;
 };
+
+// Whether a subtree whose energy is at least `energy_bound` cannot beat the incumbent
+// (ties are not cut). Under a cycles-first list, once the incumbent takes the least cycles
+// possible, every mapping at best ties it on cycles and the second objective decides. Its
+// value is read after best_primary, and record() stores it before: a reader that sees the
+// least cycles sees the second value of an incumbent that has them (or of a later one).
+bool beaten(const PrimaryBound &pb, const Shared &shared, double energy_bound) {
+  const double best = shared.best_primary.load();
+  if (pb.of(energy_bound) > best * (1 + kSlack)) return true;
+  if (pb.primary != Objective::Cycles || !pb.secondary || best > pb.least_cycles) return false;
+  return pb.bound_on(*pb.secondary, energy_bound) > shared.best_secondary.load() * (1 + kSlack);
+}
 
 std::string mapping_key(const Mapping &m) {
   std::ostringstream s;
@@ -410,10 +429,7 @@ public:
 
   // Whether a subtree whose energy is at least `bound` cannot beat the incumbent on the
   // primary objective (ties are not cut).
-  bool cut(double bound) const {
-    return primary_bound_.of(bound) >
-           shared_.best_primary.load(std::memory_order_relaxed) * (1 + kSlack);
-  }
+  bool cut(double bound) const { return beaten(primary_bound_, shared_, bound); }
 
   // Price every loop-order class of a node whose choice is applied at `level`, best first,
   // and search below each that may still win.
@@ -645,6 +661,7 @@ public:
       shared_.best_values = values;
       shared_.best_key = key;
       shared_.best_mapping = m;
+      if (values.size() > 1) shared_.best_secondary.store(values[1]); // before best_primary
       // Never above a seeded upper bound (ExploreOptions::upper_bound).
       shared_.best_primary.store(std::min(shared_.best_primary.load(), values[0]));
     }
@@ -1513,9 +1530,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   const bool top_cut_short = shared.stopped.load();
   const std::vector<Searcher::Node> &top = expansion.nodes;
   const PrimaryBound primary_bound(p, a, opt.objectives);
-  const auto cut = [&](double bound) {
-    return primary_bound.of(bound) > shared.best_primary.load() * (1 + kSlack);
-  };
+  const auto cut = [&](double bound) { return beaten(primary_bound, shared, bound); };
 
   // Work is split one level below the top: a subproblem is a top-level node with one of
   // its loop orders, and all threads share the nodes of each subproblem's expansion.
