@@ -68,6 +68,39 @@ Naive naive_optimum(const Problem &p, const Architecture &a, const std::vector<O
   return n;
 }
 
+// The search's optimum for these objectives equals the naive enumeration's; returns it.
+ExploreResult check_equals_naive(const Problem &p, const Architecture &a,
+                                 const std::vector<Objective> &obj) {
+  const Naive naive = naive_optimum(p, a, obj, nullptr, 0);
+  REQUIRE(naive.mappings > 0);
+  ExploreOptions opt;
+  opt.objectives = obj;
+  opt.threads = 2;
+  const ExploreResult r = explore(p, a, opt);
+  REQUIRE(r.found);
+  CHECK(r.stats.optimal);
+  INFO("objective " << objective_name(obj[0]) << ", naive mappings " << naive.mappings);
+  REQUIRE(r.objective_values.size() == naive.best.size());
+  for (std::size_t i = 0; i < naive.best.size(); ++i)
+    CHECK(r.objective_values[i] == Approx(naive.best[i]).epsilon(1e-12));
+  return r;
+}
+
+// Started with the naive optimum as its incumbent bound and no random incumbents, the search
+// must still reach a mapping of that cost: every cut is sound at the tightest incumbent.
+void check_sound_at_tightest_incumbent(const Problem &p, const Architecture &a) {
+  const Naive naive = naive_optimum(p, a, {Objective::Energy}, nullptr, 0);
+  if (naive.mappings == 0) return;
+  ExploreOptions opt;
+  opt.threads = 1;
+  opt.random_incumbents = 0;
+  opt.upper_bound = naive.best[0];
+  const ExploreResult r = explore(p, a, opt);
+  CHECK(r.stats.optimal);
+  REQUIRE(r.found);
+  CHECK(r.objective_values[0] == Approx(naive.best[0]).epsilon(1e-12));
+}
+
 } // namespace
 
 TEST_CASE("explorer optimum equals a naive enumeration of the mapspace", "[correctness]") {
@@ -84,18 +117,7 @@ TEST_CASE("explorer optimum equals a naive enumeration of the mapspace", "[corre
   for (const Case &c : cases) {
     const Architecture a = small_arch(c.multicast, c.reduction);
     for (const auto &obj : objectives) {
-      const Naive naive = naive_optimum(c.problem, a, obj, nullptr, 0);
-      REQUIRE(naive.mappings > 0);
-      ExploreOptions opt;
-      opt.objectives = obj;
-      opt.threads = 2;
-      const ExploreResult r = explore(c.problem, a, opt);
-      REQUIRE(r.found);
-      CHECK(r.stats.optimal);
-      INFO("objective " << objective_name(obj[0]) << ", naive mappings " << naive.mappings);
-      REQUIRE(r.objective_values.size() == naive.best.size());
-      for (std::size_t i = 0; i < naive.best.size(); ++i)
-        CHECK(r.objective_values[i] == Approx(naive.best[i]).epsilon(1e-12));
+      const ExploreResult r = check_equals_naive(c.problem, a, obj);
       // The reported mapping re-evaluates to the reported numbers.
       CHECK(evaluate(c.problem, a, r.mapping).energy_pj == r.evaluation.energy_pj);
       // Cycles first: once the least cycle count is reached, energy cuts (search.cpp, beaten).
@@ -162,19 +184,10 @@ TEST_CASE("explorer's cuts are sound at the tightest incumbent", "[correctness]"
     a.levels[1].write_pj = static_cast<double>(pick({3, 6, 12}));
     a.levels[2].read_pj = static_cast<double>(pick({50, 200}));
     a.levels[1].capacity_words = pick({32, 64, 96});
-    const Naive naive = naive_optimum(p, a, {Objective::Energy}, nullptr, 0);
-    if (naive.mappings == 0) continue;
     INFO("case " << i << ": K" << p.size[idx(Dim::K)] << " C" << p.size[idx(Dim::C)] << " P"
                  << p.size[idx(Dim::P)] << " R" << p.size[idx(Dim::R)] << " N"
                  << p.size[idx(Dim::N)] << " stride " << p.stride_h);
-    ExploreOptions opt;
-    opt.threads = 1;
-    opt.random_incumbents = 0;
-    opt.upper_bound = naive.best[0];
-    const ExploreResult r = explore(p, a, opt);
-    CHECK(r.stats.optimal);
-    REQUIRE(r.found);
-    CHECK(r.objective_values[0] == Approx(naive.best[0]).epsilon(1e-12));
+    check_sound_at_tightest_incumbent(p, a);
   }
 }
 
@@ -195,22 +208,10 @@ TEST_CASE("explorer optimum equals a naive enumeration on mirror-symmetric layer
     p.stride_w = c.stride;
     p.dilation_h = p.dilation_w = c.dilation;
     const Architecture a = small_arch(c.multicast, c.reduction);
+    INFO("K" << c.k << " C" << c.c << " P=Q " << c.pq << " R=S " << c.rs);
     for (const auto &obj : {std::vector<Objective>{Objective::Energy},
-                            std::vector<Objective>{Objective::Cycles, Objective::Energy}}) {
-      const Naive naive = naive_optimum(p, a, obj, nullptr, 0);
-      REQUIRE(naive.mappings > 0);
-      ExploreOptions opt;
-      opt.objectives = obj;
-      opt.threads = 2;
-      const ExploreResult r = explore(p, a, opt);
-      REQUIRE(r.found);
-      CHECK(r.stats.optimal);
-      INFO("K" << c.k << " C" << c.c << " P=Q " << c.pq << " R=S " << c.rs << ", objective "
-               << objective_name(obj[0]) << ", naive mappings " << naive.mappings);
-      REQUIRE(r.objective_values.size() == naive.best.size());
-      for (std::size_t i = 0; i < naive.best.size(); ++i)
-        CHECK(r.objective_values[i] == Approx(naive.best[i]).epsilon(1e-12));
-    }
+                            std::vector<Objective>{Objective::Cycles, Objective::Energy}})
+      check_equals_naive(p, a, obj);
   }
   // And at the tightest incumbent (as in "explorer's cuts are sound at the tightest
   // incumbent"), with energies that make row and column choices matter.
@@ -224,18 +225,9 @@ TEST_CASE("explorer optimum equals a naive enumeration on mirror-symmetric layer
     Architecture a = small_arch(rng() % 2 == 0, rng() % 2 == 0);
     a.levels[1].read_pj = static_cast<double>(pick({3, 6, 12}));
     a.levels[1].capacity_words = pick({32, 64, 96});
-    const Naive naive = naive_optimum(p, a, {Objective::Energy}, nullptr, 0);
-    if (naive.mappings == 0) continue;
     INFO("random case " << i << ": K" << p.size[idx(Dim::K)] << " C" << p.size[idx(Dim::C)]
                         << " P=Q " << p.size[idx(Dim::P)] << " R=S " << p.size[idx(Dim::R)]
                         << " stride " << p.stride_h);
-    ExploreOptions opt;
-    opt.threads = 1;
-    opt.random_incumbents = 0;
-    opt.upper_bound = naive.best[0];
-    const ExploreResult r = explore(p, a, opt);
-    CHECK(r.stats.optimal);
-    REQUIRE(r.found);
-    CHECK(r.objective_values[0] == Approx(naive.best[0]).epsilon(1e-12));
+    check_sound_at_tightest_incumbent(p, a);
   }
 }
