@@ -8,7 +8,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
+#include <set>
+#include <sstream>
 
 using namespace tessel;
 
@@ -229,5 +232,85 @@ TEST_CASE("explorer optimum equals a naive enumeration on mirror-symmetric layer
                         << " P=Q " << p.size[idx(Dim::P)] << " R=S " << p.size[idx(Dim::R)]
                         << " stride " << p.stride_h);
     check_sound_at_tightest_incumbent(p, a);
+  }
+}
+
+namespace {
+
+// A level's order class as docs/explorer.md defines it, computed here on its own: for W and
+// O, whether the level has a loop the operand uses and the set of loops after the innermost
+// such loop; for I, the same with its refreshing loops (N, C, G) and the sequence after.
+std::string order_class(const std::vector<Loop> &temporal) {
+  std::vector<Dim> order;
+  for (const Loop &x : temporal)
+    if (x.trip > 1) order.push_back(x.dim);
+  std::ostringstream s;
+  for (Operand o : {Operand::W, Operand::O, Operand::I}) {
+    const auto refreshes = [&](Dim d) {
+      return o == Operand::I ? d == Dim::N || d == Dim::C || d == Dim::G : relevant(o, d);
+    };
+    int last = -1;
+    for (int i = 0; i < static_cast<int>(order.size()); ++i)
+      if (refreshes(order[i])) last = i;
+    std::vector<Dim> after(order.begin() + last + 1, order.end());
+    if (o != Operand::I) std::sort(after.begin(), after.end());
+    s << (last >= 0) << ':';
+    for (Dim d : after)
+      s << dim_name(d);
+    s << ';';
+  }
+  return s.str();
+}
+
+// A mapping up to its order classes: per level, its spatial loops as a set, its temporal
+// trips per dimension, and its order class.
+std::string up_to_order_class(const Mapping &m) {
+  std::ostringstream s;
+  for (const LevelLoops &ll : m.levels) {
+    std::vector<std::string> spatial;
+    for (const Loop &x : ll.spatial)
+      if (x.trip > 1)
+        spatial.push_back(std::string(dim_name(x.dim)) + std::to_string(x.trip) +
+                          (x.kind == LoopKind::SpatialX ? "x" : "y"));
+    std::sort(spatial.begin(), spatial.end());
+    for (const std::string &x : spatial)
+      s << x << ',';
+    DimArray<std::int64_t> trips;
+    trips.fill(1);
+    for (const Loop &x : ll.temporal)
+      trips[idx(x.dim)] *= x.trip;
+    for (std::int64_t t : trips)
+      s << t << '.';
+    s << order_class(ll.temporal) << '|';
+  }
+  return s.str();
+}
+
+} // namespace
+
+// `mapspace_size` (tessel explore --count-mapspace) counts the mappings that fit, each order
+// class once, every spatial placement apart: here against the naive enumeration.
+TEST_CASE("the mapspace size counts each fitting mapping once per order class", "[correctness]") {
+  for (const Problem &p : {small_conv(4, 2, 3, 2, 1), small_conv(2, 2, 2, 3, 2)}) {
+    for (const bool multicast : {true, false}) {
+      const Architecture a = small_arch(multicast, true);
+      std::set<std::string> classes;
+      test::enumerate_mapspace(p, a, nullptr, [&](const Mapping &m) {
+        try {
+          check_capacity(p, a, m);
+        } catch (const UserError &) {
+          return;
+        }
+        classes.insert(up_to_order_class(m));
+      });
+      ExploreOptions opt;
+      opt.threads = 1;
+      opt.count_mapspace = true;
+      const ExploreResult r = explore(p, a, opt);
+      INFO("K" << p.size[idx(Dim::K)] << " C" << p.size[idx(Dim::C)] << " P" << p.size[idx(Dim::P)]
+               << " R" << p.size[idx(Dim::R)]);
+      CHECK(classes.size() > 100);
+      CHECK(r.stats.mapspace_size == static_cast<double>(classes.size()));
+    }
   }
 }
