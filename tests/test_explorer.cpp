@@ -252,7 +252,7 @@ std::string order_class(const std::vector<Loop> &temporal) {
     int last = -1;
     for (int i = 0; i < static_cast<int>(order.size()); ++i)
       if (refreshes(order[i])) last = i;
-    std::vector<Dim> after(order.begin() + last + 1, order.end());
+    std::vector<Dim> after(order.begin() + (last + 1), order.end());
     if (o != Operand::I) std::sort(after.begin(), after.end());
     s << (last >= 0) << ':';
     for (Dim d : after)
