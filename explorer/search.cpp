@@ -359,16 +359,9 @@ public:
       // Bounded memory when only the best are wanted.
       if (mode.keep_best > 0 && x.nodes.size() > 4 * mode.keep_best) keep_least(x, mode.keep_best);
     }
+    if (mode.keep_best > 0 && x.nodes.size() > mode.keep_best) keep_least(x, mode.keep_best);
     std::stable_sort(x.nodes.begin(), x.nodes.end(),
                      [](const Node &p, const Node &q) { return p.bound < q.bound; });
-    if (mode.keep_best > 0 && x.nodes.size() > mode.keep_best) {
-      const double last = x.nodes[mode.keep_best - 1].bound;
-      const auto beyond =
-          std::find_if(x.nodes.begin() + static_cast<std::ptrdiff_t>(mode.keep_best), x.nodes.end(),
-                       [&](const Node &n) { return n.bound > last; });
-      x.truncated = x.truncated || beyond != x.nodes.end();
-      x.nodes.erase(beyond, x.nodes.end());
-    }
     return x;
   }
 
@@ -431,8 +424,7 @@ public:
   // primary objective (ties are not cut).
   bool cut(double bound) const { return beaten(primary_bound_, shared_, bound); }
 
-  // Price every loop-order class of a node whose choice is applied at `level`, best first,
-  // and search below each that may still win.
+  // A loop-order class of a node, with the exact cost of the pairs it fixes and its bound.
   struct Priced {
     const std::vector<Dim> *order;
     double cost, bound;
@@ -446,7 +438,7 @@ public:
     std::uint32_t mask = 0;
     for (Dim d : c.order)
       mask |= 1u << idx(d);
-    const Unions u = unions(level - 1, false);
+    const Unions u = unions(level - 1);
     std::vector<Priced> priced;
     OperandArray<std::int64_t> fills{};
     for (const std::vector<Dim> &order : orders(level, mask)) {
@@ -527,8 +519,7 @@ public:
   // now not counted). So the expansion of the whole problem at the level below the top,
   // with the top level empty and first touches of O not credited (cap unbounded), bounds
   // the subtree of every top node through the best of its nodes that fits inside it.
-  // Needs a top level without a fanout (its spatial loops would change the pairs below).
-  // Whether relaxed_inner_bounds applies (it needs a top level without a fanout).
+  // It needs a top level without a fanout (its spatial loops would change the pairs below).
   bool relaxation_applies() const { return L_ >= 2 && a_.levels[L_ - 1].fanout.size() == 1; }
 
   // A share (see expand) of the relaxed expansion that relaxed_inner_bounds needs.
@@ -798,9 +789,9 @@ private:
     return used <= (lv.capacity_bytes ? *lv.capacity_bytes : *lv.capacity_words);
   }
 
-  template <typename F>
   // Calls visit(below, trips) for every tile of the level below `level` that fits it (given
   // `left`, what the level's spatial loops leave), with the level's temporal trips.
+  template <typename F>
   void for_each_tile_below(int level, const DimArray<std::int64_t> &left, F &&visit) {
     DimArray<std::int64_t> t;
     t.fill(1);
@@ -867,7 +858,6 @@ private:
     return cached;
   }
 
-  // The exact cost of every pair whose child is `child` (its loops are all fixed now).
   // The most O words that can leave a level over the run, whatever the orders: every
   // instance refreshes its whole tile at every step.
   std::int64_t most_leaving(int level) const {
@@ -1020,12 +1010,11 @@ private:
     return {instances * input_unit_words(child, false), groups * input_unit_words(child, true)};
   }
 
-  // pair_first_step_words for W and O, whose tiles are boxes, in closed form: per group of
-  // children, the child's extents of the dimensions the operand is relevant to, times the
-  // trips of the united crossed loops of those dimensions; one group per combination of the
-  // other spatial loops above the child (crossed loops not united, and every loop above the
-  // parent).
-  // The spatial loops' factor of box_first_step_words (the words for a child tile of 1).
+  // pair_first_step_words for W and O, whose tiles are boxes, is in closed form: per group of
+  // children, the child's extents of the dimensions the operand is relevant to (tile_box),
+  // times the trips of the united crossed loops of those dimensions; one group per
+  // combination of the other spatial loops above the child (crossed loops not united, and
+  // every loop above the parent). This is the spatial loops' factor, the same for every tile.
   std::array<std::int64_t, 4> box_spatial_factors(Operand o, int child, int parent) const {
     std::array<std::int64_t, 4> out{};
     for (int i = 0; i < 4; ++i) {
@@ -1051,19 +1040,11 @@ private:
     return box;
   }
 
-  std::array<std::int64_t, 4> box_first_step_words(Operand o, int child, int parent) const {
-    std::array<std::int64_t, 4> out = box_spatial_factors(o, child, parent);
-    const std::int64_t box = tile_box(o, child);
-    for (std::int64_t &w : out)
-      w *= box;
-    return out;
-  }
-
-  // With input false, I is left out (a cheaper, weaker bound: see expand()).
-  Unions unions(int child, bool context_free, bool relaxed = false, bool input = true) const {
-    Unions u = unions_above(child, context_free, relaxed);
+  // Everything bounding the orders of level child+1 needs, under the orders chosen above.
+  Unions unions(int child) const {
+    Unions u = unions_above(child, false, false);
     add_boxes(u, child);
-    if (input) add_input(u, child);
+    add_input(u, child);
     return u;
   }
 
@@ -1081,11 +1062,8 @@ private:
       for (int l = L_ - 1; l > child + 1; --l) {
         if (context_free) {
           // The least over the level's orders: its refreshing loops first.
-          std::int64_t refreshing = 1;
-          bool any = false;
-          for (Dim d : choice_[l].order)
-            if (refreshes_tile(o, d)) refreshing *= choice_[l].temporal[idx(d)], any = true;
-          if (any) refresh = all * refreshing;
+          if (const std::int64_t least = least_refresh_prefix(choice_[l], o); least > 0)
+            refresh = all * least;
           for (Dim d : choice_[l].order)
             all *= choice_[l].temporal[idx(d)];
           continue;
@@ -1134,15 +1112,13 @@ private:
   // new rows too) and for O fills (at most `cap` takes find their word not yet valid).
   // `fills` receives the bound on each operand's child fills.
   double order_bound(int child, const Unions &u, OperandArray<std::int64_t> &fills) const {
-    return refresh_bound(child, u, refresh_prefixes(choice_[child + 1], child < 0), fills);
+    const LevelChoice &here = choice_[child + 1];
+    return refresh_bound(child, u, refresh_prefixes(here.order, here.temporal, child < 0), fills);
   }
 
   // Per operand, the product of the level's trips from its outermost loop down to the
   // innermost loop that refreshes the operand's whole tile (0: no such loop at this level).
   // For the MAC units (every_loop) each step is a new word, so every loop counts.
-  static OperandArray<std::int64_t> refresh_prefixes(const LevelChoice &here, bool every_loop) {
-    return refresh_prefixes(here.order, here.temporal, every_loop);
-  }
   static OperandArray<std::int64_t> refresh_prefixes(const std::vector<Dim> &order,
                                                      const DimArray<std::int64_t> &temporal,
                                                      bool every_loop) {
@@ -1244,19 +1220,23 @@ private:
     return slot.least;
   }
 
+  // The least refresh prefix of operand o over a level's orders: its refreshing loops
+  // outermost, so the product of their trips, which every order's prefix includes (0 when
+  // the level has no refreshing loop for o).
+  static std::int64_t least_refresh_prefix(const LevelChoice &c, Operand o) {
+    std::int64_t product = 1;
+    bool any = false;
+    for (Dim d : c.order)
+      if (refreshes_tile(o, d)) product *= c.temporal[idx(d)], any = true;
+    return any ? product : 0;
+  }
+
   // A lower bound on least_order_bound, cheaper (no order classes): each operand priced at
-  // its own best order of level child+1, its refreshing loops outermost, whose prefix (the
-  // product of their trips) no order goes below.
+  // its own best order of level child+1 (least_refresh_prefix).
   double own_orders_bound(int child, const Unions &u) {
-    const LevelChoice &c = choice_[child + 1];
     OperandArray<std::int64_t> prefix{};
-    for (Operand o : kAllOperands) {
-      std::int64_t product = 1;
-      bool any = false;
-      for (Dim d : c.order)
-        if (refreshes_tile(o, d)) product *= c.temporal[idx(d)], any = true;
-      prefix[idx(o)] = any ? product : 0;
-    }
+    for (Operand o : kAllOperands)
+      prefix[idx(o)] = least_refresh_prefix(choice_[child + 1], o);
     OperandArray<std::int64_t> fills{};
     const double e = refresh_bound(child, u, prefix, fills);
     known_fills_ = fills;
