@@ -152,6 +152,15 @@ bool better(const std::vector<double> &a, const std::string &ka, const std::vect
   return ka < kb;
 }
 
+// Runs work(t) for t = 0 .. threads-1, each on its own thread, and waits for all of them.
+template <typename F> void on_threads(int threads, F &&work) {
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&work, t] { work(t); });
+  for (std::thread &t : pool)
+    t.join();
+}
+
 // Whether the problem is its own mirror image: swapping P with Q and R with S (rows with
 // columns) maps it to itself, and no constraint names those dimensions. Then a mapping and
 // its mirror image (the same swap applied to its loops) have the same counts, and the search
@@ -606,29 +615,25 @@ public:
       return true;
     };
     // The top nodes shared out among the threads (each scan is independent).
-    std::vector<std::thread> pool;
-    for (int part = 0; part < threads; ++part)
-      pool.emplace_back([&, part] {
-        for (std::size_t i = static_cast<std::size_t>(part); i < top.nodes.size();
-             i += static_cast<std::size_t>(threads)) {
-          if (shared_.stopped.load(std::memory_order_relaxed)) return;
-          const DimArray<std::int64_t> &t = top.nodes[i].below;
-          DimArray<std::uint64_t> dividing{};
-          if (by_table)
-            for (Dim d : kAllDims)
-              for (std::size_t j = 0; j < divs[idx(d)]->size(); ++j)
-                if (t[idx(d)] % (*divs[idx(d)])[j] == 0) dividing[idx(d)] |= 1ull << j;
-          std::size_t k = 0;
-          while (k < scan && !fits_in(k, t, dividing))
-            ++k;
-          // Nothing fits among all the nodes: nothing below this top node fits.
-          out[i] = k < scan                                         ? inner.nodes[k].bound
-                   : scan == inner.nodes.size() && !inner.truncated ? kInf
-                                                                    : inner.nodes[scan - 1].bound;
-        }
-      });
-    for (std::thread &t : pool)
-      t.join();
+    on_threads(threads, [&](int part) {
+      for (std::size_t i = static_cast<std::size_t>(part); i < top.nodes.size();
+           i += static_cast<std::size_t>(threads)) {
+        if (shared_.stopped.load(std::memory_order_relaxed)) return;
+        const DimArray<std::int64_t> &t = top.nodes[i].below;
+        DimArray<std::uint64_t> dividing{};
+        if (by_table)
+          for (Dim d : kAllDims)
+            for (std::size_t j = 0; j < divs[idx(d)]->size(); ++j)
+              if (t[idx(d)] % (*divs[idx(d)])[j] == 0) dividing[idx(d)] |= 1ull << j;
+        std::size_t k = 0;
+        while (k < scan && !fits_in(k, t, dividing))
+          ++k;
+        // Nothing fits among all the nodes: nothing below this top node fits.
+        out[i] = k < scan                                         ? inner.nodes[k].bound
+                 : scan == inner.nodes.size() && !inner.truncated ? kInf
+                                                                  : inner.nodes[scan - 1].bound;
+      }
+    });
     if (shared_.stopped.load()) return std::vector<double>(top.nodes.size(), 0.0);
     return out;
   }
@@ -1492,17 +1497,12 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     expansion = root.expand(L - 1, 0.0);
   } else {
     std::vector<Searcher::Expansion> shares(threads);
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        Searcher &s = *searchers[t];
-        Searcher::ExpandMode mode;
-        mode.part = t;
-        mode.parts = threads;
-        shares[t] = s.expand(L - 1, 0.0, mode);
-      });
-    for (std::thread &t : pool)
-      t.join();
+    on_threads(threads, [&](int t) {
+      Searcher::ExpandMode mode;
+      mode.part = t;
+      mode.parts = threads;
+      shares[t] = searchers[t]->expand(L - 1, 0.0, mode);
+    });
     expansion = Searcher::merge_parts(shares);
   }
   // A budget that ran out during the top-level expansion left nodes out of it: only a
@@ -1540,11 +1540,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::vector<double> inner(top.size(), 0.0);
   if (root.relaxation_applies()) {
     std::vector<Searcher::Expansion> shares(threads);
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] { shares[t] = searchers[t]->relaxed_expansion(t, threads); });
-    for (std::thread &t : pool)
-      t.join();
+    on_threads(threads, [&](int t) { shares[t] = searchers[t]->relaxed_expansion(t, threads); });
     inner = root.relaxed_inner_bounds(expansion, Searcher::merge_parts(shares), threads);
   }
   // Every top-level node's loop orders are priced exactly, the nodes shared out among the
@@ -1556,23 +1552,19 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   };
   std::vector<TopOrders> top_orders(top.size());
   {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        Searcher &s = *searchers[t];
-        for (std::size_t i = static_cast<std::size_t>(t); i < top.size(); i += threads) {
-          if (s.stop_now()) return;
-          top_orders[i].done = true;
-          if (cut(top[i].bound)) {
-            shared.pruned.fetch_add(1);
-            continue;
-          }
-          s.apply(L - 1, expansion, top[i]);
-          top_orders[i].orders = s.price_orders(L - 1, 0.0, true);
+    on_threads(threads, [&](int t) {
+      Searcher &s = *searchers[t];
+      for (std::size_t i = static_cast<std::size_t>(t); i < top.size(); i += threads) {
+        if (s.stop_now()) return;
+        top_orders[i].done = true;
+        if (cut(top[i].bound)) {
+          shared.pruned.fetch_add(1);
+          continue;
         }
-      });
-    for (std::thread &t : pool)
-      t.join();
+        s.apply(L - 1, expansion, top[i]);
+        top_orders[i].orders = s.price_orders(L - 1, 0.0, true);
+      }
+    });
   }
   std::vector<std::unique_ptr<Sub>> subs;
   std::vector<double> unpriced_bound; // top nodes a budget left unpriced
