@@ -31,6 +31,7 @@
 // old value"; each term pins loops to index 0, which the per-axis sums honour.
 #include "cost_model/analytical_model.hpp"
 
+#include "cost_model/fused_model.hpp"
 #include "cost_model/interval_set.hpp"
 #include "cost_model/pair_model.hpp"
 
@@ -461,7 +462,8 @@ AccessCounts general_counts(const Problem &p, const Architecture &a, const Mappi
 }
 
 AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m) {
-  return is_perfect(m, p) ? perfect_counts(p, a, m) : general_counts(p, a, m);
+  if (std::optional<AccessCounts> c = fused_counts(p, a, m)) return std::move(*c);
+  return general_counts(p, a, m);
 }
 
 } // namespace tessel

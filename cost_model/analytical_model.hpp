@@ -10,7 +10,7 @@
 namespace tessel {
 
 // Precondition: validate(m, p, a) passed. Capacity is not checked here. Perfectly factored
-// mappings take the fast path of cost_model/pair_model.hpp, others the general engine.
+// mappings take the fast path of cost_model/fused_model.hpp, others the general engine.
 AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m);
 
 // The general engine (per-axis sums, any mapping). Exposed so that tests can hold the fast

@@ -3,6 +3,7 @@
 // architectures with and without fanouts, multicast and reduction on and off, bypasses,
 // perfect and imperfect factors). Seeded, so a failure names its seed and reproduces.
 #include "cost_model/analytical_model.hpp"
+#include "cost_model/fused_model.hpp"
 #include "cost_model/pair_model.hpp"
 #include "cost_model/trace_walker.hpp"
 #include "support/random_cases.hpp"
@@ -42,20 +43,28 @@ TEST_CASE("analytical model equals the trace walker on 10,000 random cases",
   CHECK(imperfect > 1000);
 }
 
-TEST_CASE("fast path equals the general engine on random perfect mappings", "[cost][correctness]") {
+// Both closed forms of perfect mappings: the whole-mapping one (fused_model.hpp, what
+// analytical_counts runs) and the pair-by-pair one (pair_model.hpp, what the explorer runs).
+TEST_CASE("fast paths equal the general engine on random perfect mappings", "[cost][correctness]") {
   int checked = 0;
   for (std::uint64_t seed = 1; seed <= 10000 && checked < 3000; ++seed) {
     const RandomCase rc = random_case(seed);
-    if (!is_perfect(rc.mapping, rc.problem)) continue;
+    if (!is_perfect(rc.mapping, rc.problem)) {
+      CHECK_FALSE(fused_counts(rc.problem, rc.arch, rc.mapping).has_value());
+      continue;
+    }
     ++checked;
     const AccessCounts general = general_counts(rc.problem, rc.arch, rc.mapping);
-    const AccessCounts fast = analytical_counts(rc.problem, rc.arch, rc.mapping);
-    if (general != fast) {
-      INFO(rc.describe());
-      INFO("general:\n" << to_string(general, level_names(rc.arch)));
-      INFO("fast:\n" << to_string(fast, level_names(rc.arch)));
-      FAIL("seed " << seed << ": fast path differs from the general engine");
-    }
+    const std::optional<AccessCounts> fused = fused_counts(rc.problem, rc.arch, rc.mapping);
+    REQUIRE(fused.has_value());
+    const AccessCounts pairs = perfect_counts(rc.problem, rc.arch, rc.mapping);
+    for (const auto &[name, fast] : {std::pair{"fused", *fused}, std::pair{"pair-by-pair", pairs}})
+      if (general != fast) {
+        INFO(rc.describe());
+        INFO("general:\n" << to_string(general, level_names(rc.arch)));
+        INFO(name << ":\n" << to_string(fast, level_names(rc.arch)));
+        FAIL("seed " << seed << ": the " << name << " closed form differs from the general engine");
+      }
   }
   CHECK(checked >= 1000);
 }

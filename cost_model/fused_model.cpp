@@ -1,0 +1,357 @@
+#include "cost_model/fused_model.hpp"
+
+#include "cost_model/pair_model.hpp"
+#include "cost_model/window_union.hpp"
+
+#include <bit>
+
+namespace tessel {
+namespace {
+
+// The dimensions (bit idx(d)) on each operand's plain axes (pair_model.cpp): those that
+// index it, except the input's window dimensions P, Q, R, S.
+constexpr unsigned plain_dims(Operand o) {
+  unsigned m = 0;
+  for (Dim d : kAllDims)
+    if (relevant(o, d) &&
+        !(o == Operand::I && (d == Dim::P || d == Dim::Q || d == Dim::R || d == Dim::S)))
+      m |= 1u << idx(d);
+  return m;
+}
+constexpr OperandArray<unsigned> kPlainDims = {plain_dims(Operand::W), plain_dims(Operand::I),
+                                               plain_dims(Operand::O)};
+constexpr unsigned kWindowDims =
+    1u << idx(Dim::P) | 1u << idx(Dim::Q) | 1u << idx(Dim::R) | 1u << idx(Dim::S);
+
+// Listed loops per mapping; more take the pair-by-pair path. (Only trip-1 loops can make
+// that many: 64 loops with trips > 1 multiply to at least 2^64.)
+constexpr int kMaxLoops = 64;
+
+// The mapping read once. Loops are numbered innermost first (the opposite of the nest's
+// reading order), so that the loops above a level are a suffix, and the innermost of a set
+// of them is its lowest bit.
+struct Nest {
+  int n = 0;
+  std::array<std::int64_t, kMaxLoops> trip, stride;
+  std::array<Dim, kMaxLoops> dim;
+  std::array<int, kMaxLoops> level;
+  std::uint64_t temporal = 0;                    // bit i: loop i is temporal
+  OperandArray<std::uint64_t> plain{};           // bit i: loop i is on one of o's plain axes
+  std::array<int, kMaxLevels + 1> first_above;   // [c + 1]: loops above level c are [it, n)
+  std::array<std::int64_t, kMaxLoops + 1> outer; // [i]: the product of temporal trips of [i, n)
+  std::array<DimArray<std::int64_t>, kMaxLevels + 1> tiles; // [l + 1]: level l's tile; [0]: MAC
+  // Per level: the product of its spatial trips, of those on each operand's plain axes, and
+  // of its temporal trips on O's axes.
+  std::array<std::int64_t, kMaxLevels> spatial;
+  std::array<OperandArray<std::int64_t>, kMaxLevels> spatial_plain;
+  std::array<std::int64_t, kMaxLevels> temporal_o;
+};
+
+enum class ReadResult : std::uint8_t { Ok, Imperfect, TooManyLoops };
+
+// Reads the mapping into x. (Random mappings make every data-dependent branch a coin toss,
+// and a mispredicted branch costs more than the arithmetic it would skip: each loop is
+// written out unconditionally and kept, by advancing n, only if its trip is > 1.)
+ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, Nest &x) {
+  const int L = a.num_levels();
+  DimArray<std::int64_t> inner; // mixed-radix strides: same-dimension trips inside
+  inner.fill(1);
+  std::array<DimArray<std::int64_t>, kMaxLevels> level_trips;
+  const auto place = [&](const Loop &loop, int l, bool temporal) {
+    const int d = idx(loop.dim);
+    const std::int64_t t = loop.trip;
+    const int i = x.n;
+    const std::uint64_t bit = std::uint64_t{t > 1} << i;
+    x.trip[i] = t;
+    x.stride[i] = inner[d];
+    x.dim[i] = loop.dim;
+    x.level[i] = l;
+    inner[d] *= t;
+    level_trips[l][d] *= t;
+    for (Operand o : kAllOperands) {
+      const bool plain = kPlainDims[idx(o)] >> d & 1;
+      x.plain[idx(o)] |= plain ? bit : 0;
+      x.spatial_plain[l][idx(o)] *= plain && !temporal ? t : 1;
+    }
+    x.temporal |= temporal ? bit : 0;
+    x.temporal_o[l] *= temporal && (kPlainDims[idx(Operand::O)] >> d & 1) ? t : 1;
+    x.spatial[l] *= temporal ? 1 : t;
+    x.n += t > 1;
+  };
+  for (int l = 0; l < L; ++l) {
+    x.first_above[l] = x.n;
+    level_trips[l].fill(1);
+    x.spatial[l] = x.temporal_o[l] = 1;
+    x.spatial_plain[l] = {1, 1, 1};
+    // Inside out: a level's spatial loops sit inside its temporal ones.
+    const LevelLoops &ll = m.levels[l];
+    if (x.n + ll.spatial.size() + ll.temporal.size() > kMaxLoops) return ReadResult::TooManyLoops;
+    for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it)
+      place(*it, l, false);
+    for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it)
+      place(*it, l, true);
+  }
+  if (inner != p.size) return ReadResult::Imperfect;
+  x.first_above[L] = x.n;
+  x.outer[x.n] = 1;
+  for (int i = x.n - 1; i >= 0; --i)
+    x.outer[i] = x.outer[i + 1] * (x.temporal >> i & 1 ? x.trip[i] : 1);
+  x.tiles[0].fill(1);
+  for (int l = 0; l < L; ++l)
+    for (int d = 0; d < kNumDims; ++d)
+      x.tiles[l + 1][d] = x.tiles[l][d] * level_trips[l][d];
+  return ReadResult::Ok;
+}
+
+constexpr std::uint64_t bits_from(int i) { return i >= 64 ? 0 : ~0ull << i; }
+
+// Per-level products over a range of levels.
+std::int64_t product(const std::array<std::int64_t, kMaxLevels> &per_level, int from, int to) {
+  std::int64_t r = 1;
+  for (int l = from; l <= to; ++l)
+    r *= per_level[l];
+  return r;
+}
+
+// Which crossed fanouts a query unites: the siblings under them count as one.
+enum class Unite : std::uint8_t { None, Multicast, Reduction, All };
+
+bool united(const Fanout &f, Unite u) {
+  return u == Unite::All || (u == Unite::Multicast && f.multicast) ||
+         (u == Unite::Reduction && f.reduction);
+}
+
+// One pair: the parts of its words that every query shares.
+struct Pair {
+  const Nest &x;
+  const Architecture &a;
+  Operand o;
+  int child, parent, L;
+  std::int64_t tile_plain = 1; // the child's tile on the operand's plain axes
+  int whole_from = 0;          // carries at loops [whole_from, n) bring whole tiles
+  std::int64_t whole = 1;      // the product of their temporal trips
+
+  Pair(const Nest &nest, const Architecture &arch, Operand op, int c, int p)
+      : x(nest), a(arch), o(op), child(c), parent(p), L(arch.num_levels()) {
+    const DimArray<std::int64_t> &t = x.tiles[c + 1];
+    for (int d = 0; d < kNumDims; ++d) // (a fixed count: no branch to mispredict)
+      tile_plain *= kPlainDims[idx(o)] >> d & 1 ? t[d] : 1;
+    // Above a MAC unit every carry brings a fresh word; above a level, every carry at or
+    // outside its innermost loop on a plain axis brings whole tiles.
+    const std::uint64_t above = bits_from(x.first_above[c + 1]) & x.temporal;
+    const std::uint64_t plain_above = above & x.plain[idx(o)];
+    whole_from = c < 0 ? 0 : plain_above == 0 ? x.n : std::countr_zero(plain_above);
+    whole = x.outer[whole_from];
+  }
+
+  // The products over the crossed fanouts (levels child+1 .. parent) of their spatial trips:
+  // of those whose siblings are counted apart, and of those united, on plain axes.
+  struct Crossed {
+    std::int64_t free = 1, united_plain = 1;
+  };
+  Crossed crossed(Unite unite) const {
+    Crossed r;
+    for (int l = child + 1; l <= parent; ++l) {
+      if (united(a.levels[l].fanout, unite))
+        r.united_plain *= x.spatial_plain[l][idx(o)];
+      else
+        r.free *= x.spatial[l];
+    }
+    return r;
+  }
+
+  // Words of a query without window axes (W, O): not united siblings, times the united
+  // ones' tile, times the whole-tile carries.
+  std::int64_t box_words(const Crossed &c, std::int64_t above, std::int64_t prefix) const {
+    return c.free * above * tile_plain * c.united_plain * prefix;
+  }
+};
+
+// ---- W -------------------------------------------------------------------------------
+
+PairCounts weight_pair(const Pair &pr) {
+  const std::int64_t above = product(pr.x.spatial, pr.parent + 1, pr.L - 1);
+  const std::int64_t fills = pr.box_words(pr.crossed(Unite::None), above, pr.whole);
+  PairCounts c;
+  c.parent_reads = pr.box_words(pr.crossed(Unite::Multicast), above, pr.whole);
+  c.child_fills = pr.child >= 0 ? fills : 0;
+  c.fanout_words = fills;
+  return c;
+}
+
+// ---- O -------------------------------------------------------------------------------
+
+// The words taken by a child that are valid in the parent (valid_fills of pair_model.cpp):
+// all taken words minus, along the chain of O keepers outward, those whose residency no
+// partial sum has reached. Term i pins to index 0 the temporal loops not on O's axes
+// inside the innermost O loop above chain[i-1], and the spatial loops not on O's axes of
+// the levels parent+1 .. chain[i-1] (then .. chain[i]).
+std::int64_t valid_fills(const Pair &pr, const int *chain, int k, std::int64_t all_words) {
+  const Nest &x = pr.x;
+  const std::uint64_t o_temporal = x.temporal & x.plain[idx(Operand::O)];
+  const Pair::Crossed united = pr.crossed(Unite::All);
+  // above(upto): spatial loops above the parent, those of levels parent+1 .. upto pinned
+  // (only their trips on O's axes remain).
+  const auto above = [&](int upto) {
+    std::int64_t r = 1;
+    for (int l = pr.parent + 1; l < pr.L; ++l)
+      r *= l <= upto ? x.spatial_plain[l][idx(Operand::O)] : x.spatial[l];
+    return r;
+  };
+  std::int64_t invalid = 0;
+  for (int i = 1; i <= k; ++i) {
+    const int level = chain[i - 1];
+    // Free temporal loops: all those at or outside the innermost O loop above `level`, and
+    // the O loops of levels child+1 .. level (the rest of the whole-tile carries' loops).
+    const std::uint64_t outside = o_temporal & bits_from(x.first_above[level + 1]);
+    const int r = outside == 0 ? x.n : std::countr_zero(outside);
+    const std::int64_t prefix = x.outer[r] * product(x.temporal_o, pr.child + 1, level);
+    invalid += pr.box_words(united, above(level), prefix);
+    if (i == k) break;
+    invalid -= pr.box_words(united, above(chain[i]), prefix);
+  }
+  return all_words - invalid;
+}
+
+PairCounts output_pair(const Pair &pr, const int *chain, int k) {
+  const std::int64_t above = product(pr.x.spatial, pr.parent + 1, pr.L - 1);
+  const std::int64_t updates = pr.box_words(pr.crossed(Unite::Reduction), above, pr.whole);
+  const std::int64_t distinct = pr.box_words(pr.crossed(Unite::All), above, pr.whole);
+  const std::int64_t each = pr.box_words(pr.crossed(Unite::None), above, pr.whole);
+  const std::int64_t fills = valid_fills(pr, chain, k, distinct);
+  PairCounts c;
+  c.parent_updates = updates;
+  c.parent_reads = fills + updates - distinct;
+  c.child_fills = pr.child >= 0 ? fills : 0;
+  c.fanout_words = fills + each;
+  return c;
+}
+
+// ---- I -------------------------------------------------------------------------------
+
+// Window axis w (0: rows P, R; 1: columns Q, S) and side (0: output, 1: filter) of a
+// window dimension.
+constexpr int window_axis(Dim d) { return d == Dim::P || d == Dim::R ? 0 : 1; }
+constexpr int window_side(Dim d) { return d == Dim::R || d == Dim::S ? 1 : 0; }
+
+// The union of each window axis's siblings under the crossed fanouts that `unite` picks.
+void input_windows(const Pair &pr, const Problem &p, Unite unite, std::array<WindowUnion, 2> &u) {
+  const Nest &x = pr.x;
+  const DimArray<std::int64_t> &t = x.tiles[pr.child + 1];
+  std::array<WindowKey, 2> k = {
+      WindowKey::shape(t[idx(Dim::P)], t[idx(Dim::R)], p.stride_h, p.dilation_h),
+      WindowKey::shape(t[idx(Dim::Q)], t[idx(Dim::S)], p.stride_w, p.dilation_w)};
+  if (unite != Unite::None)
+    for (int i = x.first_above[pr.child + 1]; i < x.first_above[pr.parent + 1]; ++i) {
+      if (x.temporal >> i & 1 || !(kWindowDims >> idx(x.dim[i]) & 1) ||
+          !united(pr.a.levels[x.level[i]].fanout, unite))
+        continue;
+      WindowKey &key = k[window_axis(x.dim[i])];
+      if (window_side(x.dim[i]) == 0)
+        key.add_p(x.trip[i], x.stride[i]);
+      else
+        key.add_r(x.trip[i], x.stride[i]);
+    }
+  u[0].init(k[0]);
+  u[1].init(k[1]);
+}
+
+// A carry past the whole-tile ones: its loop, the shift of each window's base ([w][side])
+// and which windows change.
+struct WindowCarry {
+  int loop;
+  std::array<std::array<std::int64_t, 2>, 2> shift;
+  unsigned changed;
+};
+
+// The input's words under one choice of united fanouts: the whole-tile carries' words plus,
+// for each later carry, the words of the shifted union that are new to no sibling.
+std::int64_t input_words(const Pair &pr, const Pair::Crossed &c, std::int64_t above,
+                         const std::array<WindowUnion, 2> &u, const WindowCarry *carries,
+                         int num_carries) {
+  const std::int64_t non_window = pr.tile_plain * c.united_plain;
+  const std::int64_t u_prod = non_window * u[0].all() * u[1].all();
+  std::int64_t total = u_prod * pr.whole;
+  for (int j = 0; j < num_carries; ++j) {
+    const WindowCarry &wc = carries[j];
+    std::int64_t kept = non_window;
+    for (int w = 0; w < 2; ++w)
+      kept *= wc.changed >> w & 1 ? u[w].kept(wc.shift[w][0], wc.shift[w][1]) : u[w].all();
+    total += pr.x.outer[wc.loop + 1] * (pr.x.trip[wc.loop] - 1) * (u_prod - kept);
+  }
+  return c.free * above * total;
+}
+
+PairCounts input_pair(const Pair &pr, const Problem &p) {
+  const Nest &x = pr.x;
+  // The carries inside the whole-tile ones, inside out up to the innermost window loop: the
+  // carry loop advances by its stride, the window loops inside it wrap back.
+  std::array<WindowCarry, kMaxLoops> carries;
+  int num_carries = 0;
+  if (pr.child >= 0) {
+    std::array<std::array<std::int64_t, 2>, 2> wrap{};
+    unsigned changed = 0;
+    for (int i = x.first_above[pr.child + 1]; i < pr.whole_from; ++i) {
+      if (!(x.temporal >> i & 1)) continue;
+      const Dim d = x.dim[i];
+      if (!(kWindowDims >> idx(d) & 1)) { // a presence loop: it moves no window
+        if (changed != 0) carries[num_carries++] = {i, wrap, changed};
+        continue;
+      }
+      const int w = window_axis(d), side = window_side(d);
+      changed |= 1u << w;
+      WindowCarry &wc = carries[num_carries++];
+      wc = {i, wrap, changed};
+      wc.shift[w][side] += x.stride[i];
+      wrap[w][side] -= (x.trip[i] - 1) * x.stride[i];
+    }
+  }
+  const std::int64_t above = product(x.spatial, pr.parent + 1, pr.L - 1);
+  std::array<WindowUnion, 2> alone, multicast; // (large: filled in place)
+  input_windows(pr, p, Unite::None, alone);
+  const std::int64_t fills =
+      input_words(pr, pr.crossed(Unite::None), above, alone, carries.data(), num_carries);
+  // Multicast unites siblings; with no window loop on a multicast fanout the windows are
+  // those of one child.
+  bool window_multicast = false;
+  for (int i = x.first_above[pr.child + 1]; i < x.first_above[pr.parent + 1]; ++i)
+    window_multicast |= !(x.temporal >> i & 1) && (kWindowDims >> idx(x.dim[i]) & 1) &&
+                        pr.a.levels[x.level[i]].fanout.multicast;
+  if (window_multicast) input_windows(pr, p, Unite::Multicast, multicast);
+  const std::array<WindowUnion, 2> &united = window_multicast ? multicast : alone;
+  PairCounts c;
+  c.parent_reads =
+      input_words(pr, pr.crossed(Unite::Multicast), above, united, carries.data(), num_carries);
+  c.child_fills = pr.child >= 0 ? fills : 0;
+  c.fanout_words = fills;
+  return c;
+}
+
+} // namespace
+
+std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a,
+                                         const Mapping &m) {
+  Nest x;
+  const ReadResult read = read_nest(p, a, m, x);
+  if (read == ReadResult::Imperfect) return std::nullopt;
+  if (read == ReadResult::TooManyLoops) return perfect_counts(p, a, m);
+  AccessCounts c = start_counts(p, a);
+  for (Operand o : kAllOperands) {
+    std::array<int, kMaxLevels> keepers; // innermost first
+    int k = 0;
+    for (int l = 0; l < a.num_levels(); ++l)
+      if (keeps(a, m, l, o)) keepers[k++] = l;
+    for (int i = 0; i < k; ++i) {
+      const int child = i == 0 ? -1 : keepers[i - 1], parent = keepers[i];
+      const Pair pr(x, a, o, child, parent);
+      const PairCounts pc = o == Operand::W   ? weight_pair(pr)
+                            : o == Operand::I ? input_pair(pr, p)
+                                              : output_pair(pr, keepers.data() + i, k - i);
+      add_pair_counts(c, o, child, parent, pc);
+    }
+  }
+  finish_counts(c);
+  return c;
+}
+
+} // namespace tessel
