@@ -134,7 +134,17 @@ void WindowUnion::init(const WindowKey &k) {
   dilation_ = k.dilation;
   length_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
   const std::int64_t siblings = union_trips(k.p_union, k.np) * union_trips(k.r_union, k.nr);
-  if (siblings <= kMaxSiblings && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
+  if (k.np + k.nr <= 1 && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
+    // The interval case with at most one united loop, of trip T and stride u (in words):
+    // T-1 gaps of u. (The usual case, and the cost model's hottest: no offsets to list.)
+    closed_ = true;
+    gaps_ = k.np + k.nr;
+    if (gaps_ == 1) {
+      const UnionLoop &u = k.np == 1 ? k.p_union[0] : k.r_union[0];
+      gap_[0] = u.stride * (k.np == 1 ? k.stride : k.dilation);
+      count_[0] = u.trip - 1;
+    }
+  } else if (siblings <= kMaxSiblings && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
     // The interval case: the siblings' offsets in words, sorted, then their gaps.
     std::array<std::int64_t, kMaxSiblings> offset;
     offset[0] = 0;
