@@ -334,7 +334,8 @@ std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a
   Nest x;
   const ReadResult read = read_nest(p, a, m, x);
   if (read == ReadResult::Imperfect) return std::nullopt;
-  if (read == ReadResult::TooManyLoops) return perfect_counts(p, a, m);
+  if (read == ReadResult::TooManyLoops)
+    return is_perfect(m, p) ? std::optional(perfect_counts(p, a, m)) : std::nullopt;
   AccessCounts c = start_counts(p, a);
   for (Operand o : kAllOperands) {
     std::array<int, kMaxLevels> keepers; // innermost first

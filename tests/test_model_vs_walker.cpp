@@ -69,6 +69,26 @@ TEST_CASE("fast paths equal the general engine on random perfect mappings", "[co
   CHECK(checked >= 1000);
 }
 
+// A mapping may list any number of loops of trip 1; past what the whole-mapping closed form
+// holds, the model falls back (pair by pair, or the general engine if the factors are
+// imperfect). Loops of trip 1 change no count.
+TEST_CASE("loops of trip 1 past the fast path's capacity change no count", "[cost][correctness]") {
+  int perfect = 0, imperfect = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    const RandomCase rc = random_case(seed);
+    Mapping padded = rc.mapping;
+    padded.levels[0].temporal.insert(padded.levels[0].temporal.begin(), 70, Loop{Dim::N, 1});
+    INFO(rc.describe());
+    CHECK(fused_counts(rc.problem, rc.arch, padded).has_value() ==
+          is_perfect(rc.mapping, rc.problem));
+    CHECK(analytical_counts(rc.problem, rc.arch, padded) ==
+          analytical_counts(rc.problem, rc.arch, rc.mapping));
+    (is_perfect(rc.mapping, rc.problem) ? perfect : imperfect)++;
+  }
+  CHECK(perfect > 20);
+  CHECK(imperfect > 20);
+}
+
 // pair_first_step_words (what the explorer's order bounds start from) against pair_counts
 // on the same pair with its carries removed: a run of one step moves exactly the first
 // step's words.
