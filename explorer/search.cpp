@@ -66,31 +66,44 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // exceed the best by more than rounding could account for.
 constexpr double kSlack = 1e-9;
 
-// The bounds of the search are on energy. A bound on the primary objective follows from one:
-// every mapping takes at least ceil(MACs / PEs) cycles (compute cycles are MACs over the PEs
-// the spatial loops use, and bandwidth only adds), so EDP is at least the energy bound times
-// that, and cycles at least that alone.
+// The bounds of the search are on energy. A bound on the primary objective follows from one
+// and a bound on cycles: compute cycles are MACs over the PEs the spatial loops use (and
+// bandwidth only adds), so every mapping takes at least ceil(MACs / PEs) cycles, and one
+// below spatial choices that can use at most U PEs at least ceil(MACs / U). EDP is then at
+// least the energy bound times the cycle bound.
 struct PrimaryBound {
   Objective primary = Objective::Energy;
   std::optional<Objective> secondary; // the second objective of a lexicographic list
-  double least_cycles = 0;
+  double least_cycles = 0;            // of any mapping
+  double macs = 0;
 
   PrimaryBound(const Problem &p, const Architecture &a, const std::vector<Objective> &objectives)
       : primary(objectives.empty() ? Objective::Energy : objectives[0]),
-        least_cycles(static_cast<double>(ceil_div(p.macs(), a.num_pes()))) {
+        least_cycles(static_cast<double>(ceil_div(p.macs(), a.num_pes()))),
+        macs(static_cast<double>(p.macs())) {
     if (objectives.size() > 1) secondary = objectives[1];
   }
 
-  double of(double energy_bound) const { return bound_on(primary, energy_bound); }
+  bool needs_cycles() const {
+    return primary != Objective::Energy || (secondary && *secondary != Objective::Energy);
+  }
 
-  double bound_on(Objective o, double energy_bound) const {
+  // The least cycles of a mapping whose spatial loops use at most `pes` PEs.
+  double least_cycles_on(double pes) const { return std::ceil(macs / pes); }
+
+  double of(double energy_bound, double cycles_bound) const {
+    return bound_on(primary, energy_bound, cycles_bound);
+  }
+  double of(double energy_bound) const { return of(energy_bound, least_cycles); }
+
+  double bound_on(Objective o, double energy_bound, double cycles_bound) const {
     switch (o) {
     case Objective::Energy:
       return energy_bound;
     case Objective::Cycles:
-      return least_cycles;
+      return cycles_bound;
     case Objective::Edp:
-      return energy_bound * least_cycles;
+      return energy_bound * cycles_bound;
     }
     return energy_bound;
   }
@@ -121,16 +134,24 @@ struct Shared {
   alignas(64) char end = 0;
 };
 
-// Whether a subtree whose energy is at least `energy_bound` cannot beat the incumbent
-// (ties are not cut). Under a cycles-first list, once the incumbent takes the least cycles
-// possible, every mapping at best ties it on cycles and the second objective decides. Its
-// value is read after best_primary, and record() stores it before: a reader that sees the
-// least cycles sees the second value of an incumbent that has them (or of a later one).
-bool beaten(const PrimaryBound &pb, const Shared &shared, double energy_bound) {
+// Whether a subtree whose energy is at least `energy_bound` and cycles at least
+// `cycles_bound` cannot beat the incumbent (ties are not cut). Under a cycles-first list,
+// once the incumbent takes no more cycles than the subtree's least, every mapping of the
+// subtree at best ties it on cycles and the second objective decides. Its value is read
+// after best_primary, and record() stores it before: a reader sees the second value of the
+// incumbent whose cycles it read, or of a later one (which ties or beats it on cycles, so
+// the subtree loses to it at least as surely).
+bool beaten(const PrimaryBound &pb, const Shared &shared, double energy_bound,
+            double cycles_bound) {
   const double best = shared.best_primary.load();
-  if (pb.of(energy_bound) > best * (1 + kSlack)) return true;
-  if (pb.primary != Objective::Cycles || !pb.secondary || best > pb.least_cycles) return false;
-  return pb.bound_on(*pb.secondary, energy_bound) > shared.best_secondary.load() * (1 + kSlack);
+  if (pb.of(energy_bound, cycles_bound) > best * (1 + kSlack)) return true;
+  if (pb.primary != Objective::Cycles || !pb.secondary || best > cycles_bound) return false;
+  return pb.bound_on(*pb.secondary, energy_bound, cycles_bound) >
+         shared.best_secondary.load() * (1 + kSlack);
+}
+
+bool beaten(const PrimaryBound &pb, const Shared &shared, double energy_bound) {
+  return beaten(pb, shared, energy_bound, pb.least_cycles);
 }
 
 std::string mapping_key(const Mapping &m) {
@@ -326,6 +347,7 @@ public:
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
       choice_[level].spatial = sp; // once for all its tiles
+      const double cycles = least_cycles_below(level);
       OperandArray<std::array<std::int64_t, 4>> factors{};
       for (Operand o : {Operand::W, Operand::O})
         if (above.present[idx(o)])
@@ -345,13 +367,14 @@ public:
             // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
             if (mode.drop_with_cost && level > 0) {
               if (cut(*mode.drop_with_cost + cost_above + own_orders_bound(level - 1, u) +
-                      lower_bound_below(level - 1))) {
+                          lower_bound_below(level - 1),
+                      cycles)) {
                 count_pruned(1);
                 return;
               }
               const double without_input =
                   cost_above + least_order_bound(level - 1, u) + lower_bound_below(level - 1);
-              if (cut(*mode.drop_with_cost + without_input)) {
+              if (cut(*mode.drop_with_cost + without_input, cycles)) {
                 count_pruned(1);
                 return;
               }
@@ -359,7 +382,7 @@ public:
             add_input(u, level - 1);
             n.bound = cost_above + least_order_bound(level - 1, u) +
                       (level > 0 ? lower_bound_below(level - 1) : macs_energy());
-            if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound)) {
+            if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound, cycles)) {
               count_pruned(1);
               return;
             }
@@ -432,6 +455,20 @@ public:
   // Whether a subtree whose energy is at least `bound` cannot beat the incumbent on the
   // primary objective (ties are not cut).
   bool cut(double bound) const { return beaten(primary_bound_, shared_, bound); }
+  // The same for the subtree below a node whose spatial choices at `level` and above are
+  // set: its cycles are bounded by the PEs those choices leave usable (least_cycles_below).
+  bool cut(double bound, double least_cycles) const {
+    return beaten(primary_bound_, shared_, bound, least_cycles);
+  }
+
+  // The least cycles of a mapping below a node whose spatial choices at `level` and above
+  // are set: its spatial loops use at most the PEs of those choices times every fanout
+  // below. (The global least when no objective needs cycles: it is not read then.)
+  double least_cycles_below(int level) const {
+    if (!primary_bound_.needs_cycles()) return primary_bound_.least_cycles;
+    return primary_bound_.least_cycles_on(
+        static_cast<double>(used_from_above(level - 1) * fanout_below_[level]));
+  }
 
   // A loop-order class of a node, with the exact cost of the pairs it fixes and its bound.
   struct Priced {
@@ -448,6 +485,7 @@ public:
     for (Dim d : c.order)
       mask |= 1u << idx(d);
     const Unions u = unions(level - 1);
+    const double cycles = least_cycles_below(level);
     std::vector<Priced> priced;
     OperandArray<std::int64_t> fills{};
     for (const std::vector<Dim> &order : orders(level, mask)) {
@@ -455,7 +493,8 @@ public:
       if (!all) {
         const double quick = order_bound(level - 1, u, fills);
         known_fills_ = fills;
-        if (cut(cost_above + quick + (level > 0 ? lower_bound_below(level - 1) : macs_energy()))) {
+        if (cut(cost_above + quick + (level > 0 ? lower_bound_below(level - 1) : macs_energy()),
+                cycles)) {
           count_pruned(1);
           continue;
         }
@@ -487,9 +526,10 @@ public:
   // and search below each that may still win.
   void search_orders(int level, double cost_above) {
     LevelChoice &c = choice_[level];
+    const double cycles = least_cycles_below(level);
     for (const Priced &pr : price_orders(level, cost_above)) {
       if (stop_now()) return;
-      if (cut(pr.bound)) {
+      if (cut(pr.bound, cycles)) {
         count_pruned(1);
         continue;
       }
@@ -1444,7 +1484,23 @@ private:
 
 } // namespace
 
-ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOptions &opt) {
+namespace {
+
+// The options the search runs with: a list without energy gets it as its last objective, so
+// that ties on the list are broken by energy before the canonical order. Among the mappings
+// with the least cycles, `cycles` then returns the one with the least energy, and the energy
+// bounds prune among them (beaten()) instead of every tie being searched.
+ExploreOptions with_energy_tie_break(const ExploreOptions &opt) {
+  ExploreOptions r = opt;
+  if (std::find(r.objectives.begin(), r.objectives.end(), Objective::Energy) == r.objectives.end())
+    r.objectives.push_back(Objective::Energy);
+  return r;
+}
+
+} // namespace
+
+ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOptions &options) {
+  const ExploreOptions opt = with_energy_tie_break(options);
   validate(p);
   validate(a);
   validate(opt.constraints, a);
@@ -1713,7 +1769,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   if (r.found) {
     r.mapping = shared.best_mapping;
     r.evaluation = evaluate(p, a, r.mapping);
-    r.objective_values = objective_values(r.evaluation, opt.objectives);
+    r.objective_values = objective_values(r.evaluation, options.objectives);
   }
   return r;
 }

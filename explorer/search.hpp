@@ -24,7 +24,10 @@ std::string_view objective_name(Objective o);
 std::optional<Objective> parse_objective(std::string_view s);
 
 struct ExploreOptions {
-  std::vector<Objective> objectives = {Objective::Energy}; // lexicographic
+  // Lexicographic. Ties on the whole list go to the least energy, then to a canonical order
+  // of the mappings (so `cycles` gives, of the mappings with the least cycles, one with the
+  // least energy).
+  std::vector<Objective> objectives = {Objective::Energy};
   Constraints constraints;
   int threads = 0;                         // 0: all cores
   double time_budget_s = 0;                // 0: none
