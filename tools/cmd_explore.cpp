@@ -197,8 +197,9 @@ int run_explore(const Args &args) {
       "a network: a JSON file or a built-in name (default, without --problem: alexnet)")(
       "batch", po::value<std::int64_t>(), "batch size for a built-in network")(
       "objective", po::value<std::string>()->default_value("energy"),
-      "energy, cycles or edp; a comma list is a lexicographic order (e.g. energy,cycles)")(
-      "threads,j", po::value<int>()->default_value(0), "threads (0: all cores)")(
+      "energy, cycles or edp; a comma list is a lexicographic order (e.g. energy,cycles); "
+      "ties go to the least energy")("threads,j", po::value<int>()->default_value(0),
+                                     "threads (0: all cores)")(
       "budget", po::value<double>()->default_value(0),
       "seconds per layer (0: none); a layer stopped by it reports its best mapping and the "
       "gap to the lower bound")("max-evaluations", po::value<std::int64_t>()->default_value(0),
