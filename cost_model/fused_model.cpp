@@ -312,16 +312,19 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
   const std::int64_t fills =
       input_words(pr, pr.crossed(Unite::None), above, alone, carries.data(), num_carries);
   // Multicast unites siblings; with no window loop on a multicast fanout the windows are
-  // those of one child.
-  bool window_multicast = false;
-  for (int i = x.first_above[pr.child + 1]; i < x.first_above[pr.parent + 1]; ++i)
-    window_multicast |= !(x.temporal >> i & 1) && (kWindowDims >> idx(x.dim[i]) & 1) &&
-                        pr.a.levels[x.level[i]].fanout.multicast;
+  // those of one child, and with no loop at all the reads are the fills.
+  bool multicast_loops = false, window_multicast = false;
+  for (int i = x.first_above[pr.child + 1]; i < x.first_above[pr.parent + 1]; ++i) {
+    const bool on_multicast = !(x.temporal >> i & 1) && pr.a.levels[x.level[i]].fanout.multicast;
+    multicast_loops |= on_multicast;
+    window_multicast |= on_multicast && (kWindowDims >> idx(x.dim[i]) & 1);
+  }
   if (window_multicast) input_windows(pr, p, Unite::Multicast, multicast);
   const std::array<WindowUnion, 2> &united = window_multicast ? multicast : alone;
   PairCounts c;
-  c.parent_reads =
-      input_words(pr, pr.crossed(Unite::Multicast), above, united, carries.data(), num_carries);
+  c.parent_reads = multicast_loops ? input_words(pr, pr.crossed(Unite::Multicast), above, united,
+                                                 carries.data(), num_carries)
+                                   : fills;
   c.child_fills = pr.child >= 0 ? fills : 0;
   c.fanout_words = fills;
   return c;
