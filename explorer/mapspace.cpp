@@ -149,36 +149,65 @@ bool allowed(const std::vector<Dim> *list, Dim d) {
   return list == nullptr || std::find(list->begin(), list->end(), d) != list->end();
 }
 
-void spatial_rec(int dim_index, const DimArray<std::int64_t> &left, std::int64_t x_left,
-                 std::int64_t y_left, const std::vector<Dim> *ax, const std::vector<Dim> *ay,
-                 SpatialChoice &current, std::vector<Loop> &y_loops,
-                 std::vector<SpatialChoice> &out, const std::atomic<bool> *stop) {
-  if (stop && stop->load(std::memory_order_relaxed)) return;
-  if (dim_index == kNumDims) {
-    SpatialChoice c = current;
-    c.loops.insert(c.loops.end(), y_loops.begin(), y_loops.end());
-    out.push_back(std::move(c));
-    return;
-  }
-  const Dim d = kAllDims[dim_index];
-  for (std::int64_t fx : divisors(left[idx(d)])) {
-    if (fx > x_left) break;
-    if (fx > 1 && !allowed(ax, d)) break;
-    for (std::int64_t fy : divisors(left[idx(d)] / fx)) {
-      if (fy > y_left) break;
-      if (fy > 1 && !allowed(ay, d)) break;
-      if (fx > 1) current.loops.push_back({d, fx, LoopKind::SpatialX});
-      if (fy > 1) y_loops.push_back({d, fy, LoopKind::SpatialY});
-      current.factor[idx(d)] = fx * fy;
-      current.used *= fx * fy;
-      spatial_rec(dim_index + 1, left, x_left / fx, y_left / fy, ax, ay, current, y_loops, out,
-                  stop);
-      current.used /= fx * fy;
-      current.factor[idx(d)] = 1;
-      if (fy > 1) y_loops.pop_back();
-      if (fx > 1) current.loops.pop_back();
+// The enumeration of spatial_choices: per dimension in order, its x trip then its y trip,
+// each over the divisors of what is left, ascending. With `seen`, a choice is kept only if
+// its factor vector is new.
+struct SpatialEnumeration {
+  const DimArray<std::int64_t> &left;
+  const std::vector<Dim> *ax, *ay;
+  const std::atomic<bool> *stop;
+  std::set<DimArray<std::int64_t>> *seen;
+  std::vector<SpatialChoice> &out;
+  DimArray<std::vector<std::int64_t>> divisors_of_left; // listed once, not per branch
+  SpatialChoice current;
+  std::vector<Loop> y_loops;
+
+  void run(int dim_index, std::int64_t x_left, std::int64_t y_left) {
+    if (stop && stop->load(std::memory_order_relaxed)) return;
+    if (dim_index == kNumDims) {
+      if (seen && !seen->insert(current.factor).second) return;
+      SpatialChoice c = current;
+      c.loops.insert(c.loops.end(), y_loops.begin(), y_loops.end());
+      out.push_back(std::move(c));
+      return;
+    }
+    const Dim d = kAllDims[dim_index];
+    const std::vector<std::int64_t> &divs = divisors_of_left[idx(d)];
+    for (std::int64_t fx : divs) {
+      if (fx > x_left) break;
+      if (fx > 1 && !allowed(ax, d)) break;
+      const std::int64_t rest = left[idx(d)] / fx;
+      for (std::int64_t fy : divs) { // the divisors of rest are those of left that divide it
+        if (fy > y_left || fy > rest) break;
+        if (rest % fy != 0) continue;
+        if (fy > 1 && !allowed(ay, d)) break;
+        if (fx > 1) current.loops.push_back({d, fx, LoopKind::SpatialX});
+        if (fy > 1) y_loops.push_back({d, fy, LoopKind::SpatialY});
+        current.factor[idx(d)] = fx * fy;
+        current.used *= fx * fy;
+        run(dim_index + 1, x_left / fx, y_left / fy);
+        current.used /= fx * fy;
+        current.factor[idx(d)] = 1;
+        if (fy > 1) y_loops.pop_back();
+        if (fx > 1) current.loops.pop_back();
+      }
     }
   }
+};
+
+std::vector<SpatialChoice> enumerate_spatial(const DimArray<std::int64_t> &left, std::int64_t x,
+                                             std::int64_t y, const std::vector<Dim> *allowed_x,
+                                             const std::vector<Dim> *allowed_y,
+                                             const std::atomic<bool> *stop, bool distinct) {
+  std::vector<SpatialChoice> out;
+  std::set<DimArray<std::int64_t>> seen;
+  SpatialEnumeration e{left, allowed_x, allowed_y, stop, distinct ? &seen : nullptr,
+                       out,  {},        {},        {}};
+  for (Dim d : kAllDims)
+    e.divisors_of_left[idx(d)] = divisors(left[idx(d)]);
+  e.current.factor.fill(1);
+  e.run(0, x, y);
+  return out;
 }
 
 } // namespace
@@ -187,20 +216,15 @@ std::vector<SpatialChoice> spatial_choices(const DimArray<std::int64_t> &left, s
                                            std::int64_t y, const std::vector<Dim> *allowed_x,
                                            const std::vector<Dim> *allowed_y,
                                            const std::atomic<bool> *stop) {
-  std::vector<SpatialChoice> out;
-  SpatialChoice current;
-  current.factor.fill(1);
-  std::vector<Loop> y_loops;
-  spatial_rec(0, left, x, y, allowed_x, allowed_y, current, y_loops, out, stop);
-  return out;
+  return enumerate_spatial(left, x, y, allowed_x, allowed_y, stop, false);
 }
 
-std::vector<SpatialChoice> distinct_factor_choices(std::vector<SpatialChoice> choices) {
-  std::set<DimArray<std::int64_t>> seen;
-  std::vector<SpatialChoice> out;
-  for (SpatialChoice &c : choices)
-    if (seen.insert(c.factor).second) out.push_back(std::move(c));
-  return out;
+std::vector<SpatialChoice> distinct_spatial_choices(const DimArray<std::int64_t> &left,
+                                                    std::int64_t x, std::int64_t y,
+                                                    const std::vector<Dim> *allowed_x,
+                                                    const std::vector<Dim> *allowed_y,
+                                                    const std::atomic<bool> *stop) {
+  return enumerate_spatial(left, x, y, allowed_x, allowed_y, stop, true);
 }
 
 } // namespace tessel

@@ -72,9 +72,14 @@ std::vector<SpatialChoice> spatial_choices(const DimArray<std::int64_t> &left, s
                                            const std::vector<Dim> *allowed_y,
                                            const std::atomic<bool> *stop = nullptr);
 
-// The choices with distinct factor vectors: the first of each. A fanout's x and y axes share
-// its flags, so which axis carries a dimension's trips changes no count (a test checks this
-// against the trace walker): the search prices one placement per factor vector.
-std::vector<SpatialChoice> distinct_factor_choices(std::vector<SpatialChoice> choices);
+// Of spatial_choices(...), the first choice of each factor vector, in the same order (the
+// others are not listed). A fanout's x and y axes share its flags, so which axis carries a
+// dimension's trips changes no count (a test checks this against the trace walker): the
+// search prices one placement per factor vector.
+std::vector<SpatialChoice> distinct_spatial_choices(const DimArray<std::int64_t> &left,
+                                                    std::int64_t x, std::int64_t y,
+                                                    const std::vector<Dim> *allowed_x,
+                                                    const std::vector<Dim> *allowed_y,
+                                                    const std::atomic<bool> *stop = nullptr);
 
 } // namespace tessel

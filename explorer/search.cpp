@@ -236,14 +236,16 @@ public:
   const DimArray<std::int64_t> &tile(int level) const { return tiles_[level + 1]; }
 
   // The spatial choices on `level`'s fanout (just "none" without a fanout). The search
-  // takes one per factor vector (distinct_factor_choices); counting the mapspace takes all.
+  // takes one per factor vector (distinct_spatial_choices); counting the mapspace takes all.
   std::vector<SpatialChoice> spatial_options(int level, bool every_placement = false) const {
     const Level &lv = a_.levels[level];
     if (lv.fanout.size() > 1) {
-      std::vector<SpatialChoice> all = spatial_choices(
-          tile(level), lv.fanout.x, lv.fanout.y, lookup(opt_.constraints.spatial_x, lv.name),
-          lookup(opt_.constraints.spatial_y, lv.name), &stop_flag_);
-      return every_placement ? all : distinct_factor_choices(std::move(all));
+      const std::vector<Dim> *ax = lookup(opt_.constraints.spatial_x, lv.name),
+                             *ay = lookup(opt_.constraints.spatial_y, lv.name);
+      return every_placement
+                 ? spatial_choices(tile(level), lv.fanout.x, lv.fanout.y, ax, ay, &stop_flag_)
+                 : distinct_spatial_choices(tile(level), lv.fanout.x, lv.fanout.y, ax, ay,
+                                            &stop_flag_);
     }
     SpatialChoice none;
     none.factor.fill(1);

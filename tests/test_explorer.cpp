@@ -340,3 +340,33 @@ TEST_CASE("the mapspace size counts each fitting mapping once per order class", 
     }
   }
 }
+
+// The search's spatial choices: one per factor vector, the first that spatial_choices lists,
+// in its order (the explorer's results and their tie-breaks depend on which placement
+// stands for a vector).
+TEST_CASE("distinct spatial choices are the first placement of each factor vector",
+          "[correctness]") {
+  std::mt19937_64 rng(11);
+  const auto pick = [&](std::vector<std::int64_t> v) { return v[rng() % v.size()]; };
+  const std::vector<Dim> only_k = {Dim::K}, p_and_q = {Dim::P, Dim::Q};
+  for (int i = 0; i < 200; ++i) {
+    DimArray<std::int64_t> left;
+    for (Dim d : kAllDims)
+      left[idx(d)] = pick({1, 2, 3, 4, 6, 8, 12, 16, 27});
+    const std::int64_t x = pick({1, 2, 4, 12, 16}), y = pick({1, 3, 8, 14, 16});
+    const std::vector<Dim> *ax = i % 3 == 0 ? &only_k : nullptr;
+    const std::vector<Dim> *ay = i % 4 == 0 ? &p_and_q : nullptr;
+    std::vector<SpatialChoice> expected;
+    std::set<DimArray<std::int64_t>> seen;
+    for (SpatialChoice &c : spatial_choices(left, x, y, ax, ay))
+      if (seen.insert(c.factor).second) expected.push_back(std::move(c));
+    const std::vector<SpatialChoice> got = distinct_spatial_choices(left, x, y, ax, ay);
+    INFO("case " << i);
+    REQUIRE(got.size() == expected.size());
+    for (std::size_t j = 0; j < got.size(); ++j) {
+      CHECK(got[j].loops == expected[j].loops);
+      CHECK(got[j].factor == expected[j].factor);
+      CHECK(got[j].used == expected[j].used);
+    }
+  }
+}
