@@ -275,6 +275,7 @@ public:
   // are priced only when the search reaches it. Nodes refer to the level's spatial choices.
   struct Node {
     int spatial = 0; // index into the level's spatial choices
+    int tile = 0;    // the tile's place in the enumeration of its spatial choice's tiles
     DimArray<std::int64_t> below{};
     double bound = 0; // cost above + order-free bound of this level's pairs + bound below
   };
@@ -319,7 +320,9 @@ public:
   // How expand() works. With context_free, the bounds hold for every order of the levels
   // above (the shared expansion below a top-level node serves all of its orders); relaxed
   // is relaxed_inner_bounds' mode. With parts > 1, only the spatial choices si with
-  // si % parts == part are expanded (a thread's share; merge_parts joins the shares). With
+  // si % parts == part are expanded (a thread's share; merge_parts joins the shares), or,
+  // with fewer spatial choices than parts (a top level without a fanout has one), the tiles
+  // of each spatial choice whose place in its enumeration is part modulo parts. With
   // drop_with_cost, nodes that cut() already rejects at that cost above are left out (the
   // incumbent only improves, so they would be cut whenever they were reached).
   struct ExpandMode {
@@ -341,7 +344,10 @@ public:
     const Unions above = unions_above(level - 1, mode.context_free, mode.relaxed);
     // Relaxed expansions bound subtrees of nodes that need not be mirror-tied: keep them whole.
     const bool mirror_tied = mirror_ && !mode.relaxed && mirror_tied_above(level);
-    for (int si = mode.part; si < static_cast<int>(x.spatials->size()); si += mode.parts) {
+    const int num_spatials = static_cast<int>(x.spatials->size());
+    const bool split_tiles = num_spatials < mode.parts;
+    for (int si = split_tiles ? 0 : mode.part; si < num_spatials;
+         si += split_tiles ? 1 : mode.parts) {
       const SpatialChoice &sp = (*x.spatials)[si];
       if (!may_meet_utilization(level, used_from_above(level) * sp.used)) continue;
       DimArray<std::int64_t> left;
@@ -353,13 +359,17 @@ public:
       for (Operand o : {Operand::W, Operand::O})
         if (above.present[idx(o)])
           factors[idx(o)] = box_spatial_factors(o, level - 1, above.parent[idx(o)]);
+      int tiles_seen = 0;
       for_each_tile_below(
           level, left,
           [&](const DimArray<std::int64_t> &below, const DimArray<std::int64_t> &trips) {
             if (stop_now()) return; // a budget ran out: the caller stops too
             if (mirror_tied && mirrored(sp.factor, below)) return;
+            const int tile_index = tiles_seen++;
+            if (split_tiles && tile_index % mode.parts != mode.part) return;
             Node n;
             n.spatial = si;
+            n.tile = tile_index;
             n.below = below;
             apply_tile_trips(level, below, trips);
             Unions u = above;
@@ -596,11 +606,12 @@ public:
     x.spatials = std::move(shares[0].spatials);
     for (const Expansion &e : shares)
       x.truncated = x.truncated || e.truncated;
-    // Each share is sorted by bound, its nodes in spatial order among equal bounds (expand
-    // makes them so), and a spatial choice is in one share only: merging the shares in turn
-    // gives the order of a stable sort by (bound, spatial) of their concatenation.
+    // Each share is sorted by bound, its nodes in enumeration order (spatial choice, then
+    // tile) among equal bounds (expand makes them so): merging the shares in turn by
+    // (bound, spatial, tile) gives the order of one expand().
     const auto before = [](const Node &p, const Node &q) {
-      return p.bound != q.bound ? p.bound < q.bound : p.spatial < q.spatial;
+      if (p.bound != q.bound) return p.bound < q.bound;
+      return p.spatial != q.spatial ? p.spatial < q.spatial : p.tile < q.tile;
     };
     for (Expansion &e : shares) {
       const std::size_t middle = x.nodes.size();
@@ -1547,8 +1558,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::vector<std::unique_ptr<Searcher>> searchers;
   for (int t = 0; t < threads; ++t)
     searchers.push_back(std::make_unique<Searcher>(p, a, opt, shared, start));
-  // The top-level expansion, its spatial choices shared out among the threads (a top level
-  // without a fanout, such as DRAM, has one: then one thread does it all).
+  // The top-level expansion, its spatial choices shared out among the threads (or, for a
+  // top level without a fanout, such as DRAM, its tiles).
   Searcher::Expansion expansion;
   if (threads == 1) {
     expansion = root.expand(L - 1, 0.0);
