@@ -1,5 +1,6 @@
 #include "cost_model/fused_model.hpp"
 
+#include "cost_model/operand_axes.hpp"
 #include "cost_model/pair_model.hpp"
 #include "cost_model/window_union.hpp"
 
@@ -7,21 +8,6 @@
 
 namespace tessel {
 namespace {
-
-// The dimensions (bit idx(d)) on each operand's plain axes (pair_model.cpp): those that
-// index it, except the input's window dimensions P, Q, R, S.
-constexpr unsigned plain_dims(Operand o) {
-  unsigned m = 0;
-  for (Dim d : kAllDims)
-    if (relevant(o, d) &&
-        !(o == Operand::I && (d == Dim::P || d == Dim::Q || d == Dim::R || d == Dim::S)))
-      m |= 1u << idx(d);
-  return m;
-}
-constexpr OperandArray<unsigned> kPlainDims = {plain_dims(Operand::W), plain_dims(Operand::I),
-                                               plain_dims(Operand::O)};
-constexpr unsigned kWindowDims =
-    1u << idx(Dim::P) | 1u << idx(Dim::Q) | 1u << idx(Dim::R) | 1u << idx(Dim::S);
 
 // Listed loops per mapping; more take the pair-by-pair path. (Only trip-1 loops can make
 // that many: 64 loops with trips > 1 multiply to at least 2^64.)
@@ -228,11 +214,6 @@ PairCounts output_pair(const Pair &pr, const int *chain, int k) {
 }
 
 // ---- I -------------------------------------------------------------------------------
-
-// Window axis w (0: rows P, R; 1: columns Q, S) and side (0: output, 1: filter) of a
-// window dimension.
-constexpr int window_axis(Dim d) { return d == Dim::P || d == Dim::R ? 0 : 1; }
-constexpr int window_side(Dim d) { return d == Dim::R || d == Dim::S ? 1 : 0; }
 
 // The union of each window axis's siblings under the crossed fanouts that `unite` picks.
 void input_windows(const Pair &pr, const Problem &p, Unite unite, std::array<WindowUnion, 2> &u) {

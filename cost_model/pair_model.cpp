@@ -1,6 +1,7 @@
 #include "cost_model/pair_model.hpp"
 
 #include "cost_model/analytical_model.hpp"
+#include "cost_model/operand_axes.hpp"
 #include "cost_model/window_union.hpp"
 
 #include <algorithm>
@@ -10,65 +11,9 @@
 namespace tessel {
 namespace {
 
-// ---- axes ----------------------------------------------------------------------------
-
-enum class AxisKind : std::uint8_t { Plain, Window, Presence };
-
-// The axis of operand o that dimension d feeds, numbered so that the two window axes of I
-// come first: I: 0 = rows (P, R), 1 = columns (Q, S), then one per other dimension.
-struct AxisMap {
-  std::array<int, kNumDims> axis{};
-  std::array<AxisKind, kNumDims> kind{};
-  int count = 0;
-};
-
-constexpr AxisMap make_axis_map(Operand o) {
-  AxisMap m;
-  if (o == Operand::I) {
-    m.axis[idx(Dim::P)] = m.axis[idx(Dim::R)] = 0;
-    m.axis[idx(Dim::Q)] = m.axis[idx(Dim::S)] = 1;
-    m.kind[0] = m.kind[1] = AxisKind::Window;
-    m.count = 2;
-  }
-  for (Dim d : kAllDims) {
-    if (o == Operand::I && (d == Dim::P || d == Dim::R || d == Dim::Q || d == Dim::S)) continue;
-    m.axis[idx(d)] = m.count;
-    m.kind[m.count++] = relevant(o, d) ? AxisKind::Plain : AxisKind::Presence;
-  }
-  return m;
-}
-
-// Built at compile time: every evaluator needs one.
-constexpr OperandArray<AxisMap> kAxisMaps = {make_axis_map(Operand::W), make_axis_map(Operand::I),
-                                             make_axis_map(Operand::O)};
-
-// The dimensions (bit idx(d)) on each operand's plain and window axes.
-// (Loops over the dimensions of random mappings test these bits without branching where
-// they can: a mispredicted branch costs more than the arithmetic it would skip.)
-struct OperandMasks {
-  unsigned plain = 0, window = 0;
-  std::array<Dim, kNumDims> plain_dims{}; // the first num_plain are set
-  int num_plain = 0;
-};
-
-constexpr OperandMasks make_operand_masks(Operand o) {
-  const AxisMap m = make_axis_map(o);
-  OperandMasks r;
-  for (Dim d : kAllDims) {
-    const AxisKind k = m.kind[m.axis[idx(d)]];
-    if (k == AxisKind::Plain) r.plain |= 1u << idx(d), r.plain_dims[r.num_plain++] = d;
-    if (k == AxisKind::Window) r.window |= 1u << idx(d);
-  }
-  return r;
-}
-
-constexpr OperandArray<OperandMasks> kOperandMasks = {
-    make_operand_masks(Operand::W), make_operand_masks(Operand::I), make_operand_masks(Operand::O)};
-
-// Which sides of a window axis a dimension is on.
-constexpr bool filter_side(Dim d) { return d == Dim::R || d == Dim::S; }
-constexpr Dim window_output_dim(int axis) { return axis == 0 ? Dim::P : Dim::Q; }
-constexpr Dim window_filter_dim(int axis) { return axis == 0 ? Dim::R : Dim::S; }
+// The axes of each operand are those of cost_model/operand_axes.hpp. (Loops over the
+// dimensions of random mappings test their bits without branching where they can: a
+// mispredicted branch costs more than the arithmetic it would skip.)
 
 struct Query {
   std::uint64_t unite = 0;        // bit i: crossed loop i is united
@@ -101,7 +46,8 @@ class PairEvaluator {
 public:
   PairEvaluator(const Problem &p, const PairSpec &s)
       : p_(p), s_(s), windows_(s.operand == Operand::I ? 2 : 0) {
-    const OperandMasks &om = kOperandMasks[idx(s.operand)];
+    const unsigned plain = kPlainDims[idx(s.operand)];
+    const unsigned window = s.operand == Operand::I ? kWindowDims : 0u;
     const int n = s.temporal.size;
     if (s.child < 0) {
       whole_ = n; // MAC units take a fresh word at every step: every carry counts whole
@@ -114,13 +60,12 @@ public:
       for (; j >= 0; --j) {
         const PairLoopInfo &l = s.temporal[j];
         const unsigned bit = 1u << idx(l.dim);
-        if (om.plain & bit) break;
-        if (!(om.window & bit)) {
+        if (plain & bit) break;
+        if (!(window & bit)) {
           if (changed != 0) carry_[j] = {wrap, changed};
           continue;
         }
-        const int w = kAxisMaps[idx(s.operand)].axis[idx(l.dim)];
-        const int side = filter_side(l.dim) ? 1 : 0;
+        const int w = window_axis(l.dim), side = window_side(l.dim);
         if (changed == 0) last_window_ = j;
         changed |= 1u << w;
         carry_[j] = {wrap, changed};
@@ -132,12 +77,12 @@ public:
     whole_mask_ = low_bits(whole_);
     whole_product_ = trip_product(s.temporal, whole_mask_);
     for (int i = 0; i < s.crossed.size; ++i)
-      crossed_plain_ |= std::uint64_t{om.plain >> idx(s.crossed[i].dim) & 1} << i;
+      crossed_plain_ |= std::uint64_t{plain >> idx(s.crossed[i].dim) & 1} << i;
     crossed_all_ = low_bits(s.crossed.size);
     above_all_ = low_bits(s.above.size);
     above_product_ = trip_product(s.above, above_all_);
-    for (int i = 0; i < om.num_plain; ++i)
-      tile_plain_ *= s.tile[idx(om.plain_dims[i])];
+    for (int d = 0; d < kNumDims; ++d) // (a fixed count: no branch to mispredict)
+      tile_plain_ *= plain >> d & 1 ? s.tile[d] : 1;
   }
 
   std::int64_t words(const Query &q) const {
@@ -191,7 +136,7 @@ private:
   mutable int cached_ = 0;
 
   WindowKey window_key(int w, std::uint64_t unite) const {
-    const Dim pd = window_output_dim(w), rd = window_filter_dim(w);
+    const Dim pd = window_dim(w, 0), rd = window_dim(w, 1);
     WindowKey k =
         WindowKey::shape(s_.tile[idx(pd)], s_.tile[idx(rd)], w == 0 ? p_.stride_h : p_.stride_w,
                          w == 0 ? p_.dilation_h : p_.dilation_w);
@@ -238,7 +183,7 @@ std::uint64_t crossed_mask(const PairSpec &s, bool PairLoopInfo::*flag) {
 std::int64_t valid_fills(const PairSpec &s, const PairEvaluator &ev, std::int64_t all_words) {
   // Bit masks over the temporal (spatial above) loops relevant to O. (Branch-free and with
   // the chains in registers: this runs for every O pair.)
-  const unsigned relevant_dims = kOperandMasks[idx(Operand::O)].plain;
+  const unsigned relevant_dims = kPlainDims[idx(Operand::O)]; // O has no window axes
   const int n = s.temporal.size;
   std::uint64_t relevant_t = 0, relevant_a = 0;
   for (int j = 0; j < n; ++j)
@@ -352,7 +297,7 @@ void fill_spec_loops(PairSpec &s, const FlatNest &f, int child, int parent) {
   s.parent = parent;
   s.tile = f.tiles[child + 1];
   s.temporal.size = s.crossed.size = s.above.size = 0;
-  // The list is picked by index, not by branches (see OperandMasks).
+  // The list is picked by index, not by branches (see the top of this file).
   const std::array<FixedList<PairLoopInfo, kMaxPairLoops> *, 3> lists = {&s.crossed, &s.above,
                                                                          &s.temporal};
   for (const FlatNest::Entry &e : f.loops) {

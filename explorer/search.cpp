@@ -2,6 +2,7 @@
 
 #include "cost_model/analytical_model.hpp"
 #include "cost_model/footprint.hpp"
+#include "cost_model/operand_axes.hpp"
 #include "cost_model/pair_model.hpp"
 #include "explorer/random_mapping.hpp"
 
@@ -189,17 +190,13 @@ bool mirror_symmetric(const Problem &p, const Constraints &c) {
   if (p.extent(Dim::P) != p.extent(Dim::Q) || p.extent(Dim::R) != p.extent(Dim::S) ||
       p.stride_h != p.stride_w || p.dilation_h != p.dilation_w)
     return false;
-  const auto names_window_dim = [](const std::vector<Dim> &dims) {
-    return std::any_of(dims.begin(), dims.end(), [](Dim d) {
-      return d == Dim::P || d == Dim::Q || d == Dim::R || d == Dim::S;
-    });
-  };
+  const auto window = [](Dim d) { return (kWindowDims >> idx(d) & 1) != 0; };
   for (const auto *lists : {&c.spatial_x, &c.spatial_y, &c.loop_order})
     for (const auto &[level, dims] : *lists)
-      if (names_window_dim(dims)) return false;
+      if (std::any_of(dims.begin(), dims.end(), window)) return false;
   for (const auto &[level, factors] : c.temporal_factor)
     for (const auto &[d, f] : factors)
-      if (names_window_dim({d})) return false;
+      if (window(d)) return false;
   return true;
 }
 
