@@ -172,10 +172,11 @@ PairCounts weight_pair(const Pair &pr) {
 // partial sum has reached. Term i pins to index 0 the temporal loops not on O's axes
 // inside the innermost O loop above chain[i-1], and the spatial loops not on O's axes of
 // the levels parent+1 .. chain[i-1] (then .. chain[i]).
-std::int64_t valid_fills(const Pair &pr, const int *chain, int k, std::int64_t all_words) {
+// `united`: the crossed fanouts' products with all of them united.
+std::int64_t valid_fills(const Pair &pr, const Pair::Crossed &united, const int *chain, int k,
+                         std::int64_t all_words) {
   const Nest &x = pr.x;
   const std::uint64_t o_temporal = x.temporal & x.plain[idx(Operand::O)];
-  const Pair::Crossed united = pr.crossed(Unite::All);
   // above(upto): spatial loops above the parent, those of levels parent+1 .. upto pinned
   // (only their trips on O's axes remain).
   const auto above = [&](int upto) {
@@ -202,9 +203,10 @@ std::int64_t valid_fills(const Pair &pr, const int *chain, int k, std::int64_t a
 PairCounts output_pair(const Pair &pr, const int *chain, int k) {
   const std::int64_t above = product(pr.x.spatial, pr.parent + 1, pr.L - 1);
   const std::int64_t updates = pr.box_words(pr.crossed(Unite::Reduction), above, pr.whole);
-  const std::int64_t distinct = pr.box_words(pr.crossed(Unite::All), above, pr.whole);
+  const Pair::Crossed all_united = pr.crossed(Unite::All);
+  const std::int64_t distinct = pr.box_words(all_united, above, pr.whole);
   const std::int64_t each = pr.box_words(pr.crossed(Unite::None), above, pr.whole);
-  const std::int64_t fills = valid_fills(pr, chain, k, distinct);
+  const std::int64_t fills = valid_fills(pr, all_united, chain, k, distinct);
   PairCounts c;
   c.parent_updates = updates;
   c.parent_reads = fills + updates - distinct;
