@@ -1443,7 +1443,7 @@ private:
     const std::vector<double> values =
         energy_only_
             ? std::vector<double>{energy}
-            : objective_values(price(p_, a_, m, perfect_counts(p_, a_, m)), opt_.objectives);
+            : objective_values(price(p_, a_, m, analytical_counts(p_, a_, m)), opt_.objectives);
     if (values[0] > shared_.best_primary.load(std::memory_order_relaxed)) return;
     record(values, m);
   }
@@ -1557,19 +1557,14 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     searchers.push_back(std::make_unique<Searcher>(p, a, opt, shared, start));
   // The top-level expansion, its spatial choices shared out among the threads (or, for a
   // top level without a fanout, such as DRAM, its tiles).
-  Searcher::Expansion expansion;
-  if (threads == 1) {
-    expansion = root.expand(L - 1, 0.0);
-  } else {
-    std::vector<Searcher::Expansion> shares(threads);
-    on_threads(threads, [&](int t) {
-      Searcher::ExpandMode mode;
-      mode.part = t;
-      mode.parts = threads;
-      shares[t] = searchers[t]->expand(L - 1, 0.0, mode);
-    });
-    expansion = Searcher::merge_parts(shares);
-  }
+  std::vector<Searcher::Expansion> top_shares(threads);
+  on_threads(threads, [&](int t) {
+    Searcher::ExpandMode mode;
+    mode.part = t;
+    mode.parts = threads;
+    top_shares[t] = searchers[t]->expand(L - 1, 0.0, mode);
+  });
+  const Searcher::Expansion expansion = Searcher::merge_parts(top_shares);
   // A budget that ran out during the top-level expansion left nodes out of it: only a
   // bound on the whole mapspace then holds for them.
   const bool top_cut_short = shared.stopped.load();
