@@ -70,18 +70,18 @@ on_eyeriss = results(lambda df: "eyeriss")
 on_own = results(lambda df: OWN[df])
 
 # FC layers at batch 16: the same layers as JSON files with N = 16.
-tmp = tempfile.mkdtemp(prefix="tessel_dataflows_")
 fc16 = {}
-for layer in FC:
-    spec = dict(layer_json[layer])
-    spec.pop("repeat", None)
-    spec["N"] = 16
-    spec["name"] = layer + "_b16"
-    path = os.path.join(tmp, layer + "_b16.json")
-    with open(path, "w") as f:
-        json.dump(spec, f)
-    for df in NAMES:
-        fc16[(df, layer)] = evaluate("eyeriss", path, df)
+with tempfile.TemporaryDirectory(prefix="tessel_dataflows_") as tmp:
+    for layer in FC:
+        spec = dict(layer_json[layer])
+        spec.pop("repeat", None)
+        spec["N"] = 16
+        spec["name"] = layer + "_b16"
+        path = os.path.join(tmp, layer + "_b16.json")
+        with open(path, "w") as f:
+            json.dump(spec, f)
+        for df in NAMES:
+            fc16[(df, layer)] = evaluate("eyeriss", path, df)
 
 
 def fmt_int(v):
