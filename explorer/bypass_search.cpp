@@ -1,5 +1,7 @@
 #include "explorer/bypass_search.hpp"
 
+#include "explorer/imperfect_refine.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -147,6 +149,8 @@ ExploreResult explore_with_bypass(const Problem &p, const Architecture &a,
     // still found (explore's bound is loosened by more than rounding) and then loses to the
     // earlier combination below.
     if (best.found) o.upper_bound = std::min(opt.upper_bound, best.objective_values.front());
+    // Imperfect factors refine the best of all combinations once, at the end.
+    o.imperfect = false;
     Architecture reduced = a;
     for (int l = 0; l < a.num_levels(); ++l)
       for (Operand x : kAllOperands)
@@ -163,7 +167,7 @@ ExploreResult explore_with_bypass(const Problem &p, const Architecture &a,
       mapspace += r.stats.mapspace_size;
       counted = true;
     }
-    if (r.stats.optimal)
+    if (r.stats.exhaustive)
       ++bs.finished;
     else {
       all_finished = false;
@@ -182,13 +186,22 @@ ExploreResult explore_with_bypass(const Problem &p, const Architecture &a,
       best.objective_values = std::move(r.objective_values);
     }
   }
-  best.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  best.stats.optimal = all_finished;
+  best.stats.exhaustive = best.stats.optimal = all_finished;
   // A partial sum would understate the mapspace: report it only when every combination ran.
   best.stats.mapspace_size = counted && bs.searched == bs.combinations ? mapspace : -1;
   // As explore(): the best found when finished, else the least bound still open.
   best.stats.lower_bound = std::min(
       best.found ? best.objective_values.front() : std::numeric_limits<double>::infinity(), lower);
+  if (opt.imperfect) {
+    // The combinations' bounds hold over perfect factors only; the MACs bound every mapping.
+    best.stats.lower_bound = std::min(best.stats.lower_bound, floor);
+    refine_result(p, a, opt, best, [&] {
+      return (opt.stop && opt.stop->load()) ||
+             (opt.time_budget_s > 0 &&
+              std::chrono::duration<double>(Clock::now() - start).count() > opt.time_budget_s);
+    });
+  }
+  best.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (bypass_stats) *bypass_stats = bs;
   return best;
 }

@@ -4,6 +4,7 @@
 #include "cost_model/footprint.hpp"
 #include "cost_model/operand_axes.hpp"
 #include "cost_model/pair_model.hpp"
+#include "explorer/imperfect_refine.hpp"
 #include "explorer/random_mapping.hpp"
 
 #include <algorithm>
@@ -1763,7 +1764,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   r.stats.evaluated = shared.evaluated.load();
   r.stats.valid = shared.valid.load();
   r.stats.pruned = shared.pruned.load();
-  r.stats.optimal = !shared.stopped.load();
+  r.stats.exhaustive = !shared.stopped.load();
+  r.stats.optimal = r.stats.exhaustive && !opt.imperfect;
   r.stats.mapspace_size = opt.count_mapspace ? root.count(L - 1, 1) : -1;
   r.found = shared.have_best;
   double lb = r.found ? shared.best_values[0] : kInf;
@@ -1774,6 +1776,13 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     r.mapping = shared.best_mapping;
     r.evaluation = evaluate(p, a, r.mapping);
     r.objective_values = objective_values(r.evaluation, options.objectives);
+  }
+  if (opt.imperfect) {
+    // The bound above holds over perfect factors only. Over every mapping, the bound before
+    // any choice (the MACs and the traffic every mapping has) holds.
+    r.stats.lower_bound = std::min(r.stats.lower_bound, primary_bound.of(root.whole_lower_bound()));
+    refine_result(p, a, options, r, [&] { return shared.stopped.load(std::memory_order_relaxed); });
+    r.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   }
   return r;
 }

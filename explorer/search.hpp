@@ -44,6 +44,11 @@ struct ExploreOptions {
   // that a budgeted search always has a mapping and cuts start at once. 0: none (tests use
   // this with upper_bound to check that every cut is sound).
   int random_incumbents = 256;
+  // Opt-in: after the search, a local search over imperfect factors (guarded partial tiles)
+  // starting from its optimum (explorer/imperfect_refine.hpp). The result is then never worse,
+  // but not proven optimal: stats.optimal is false, stats.exhaustive says whether the search
+  // over perfect factors finished.
+  bool imperfect = false;
 };
 
 struct ExploreStats {
@@ -52,8 +57,11 @@ struct ExploreStats {
   std::int64_t valid = 0;     // of those, meeting every constraint
   std::int64_t pruned = 0;    // subtrees cut by the bound
   double seconds = 0;
-  bool optimal = false;   // the search finished: the result is the optimum
-  double lower_bound = 0; // on the primary objective over the whole mapspace
+  bool optimal = false;    // the result is the optimum (the search finished, not imperfect)
+  bool exhaustive = false; // the branch and bound over perfect factors finished
+  double lower_bound = 0;  // on the primary objective over the whole mapspace
+  // With ExploreOptions::imperfect: improving moves the local search took (-1: not run).
+  int imperfect_steps = -1;
 };
 
 struct ExploreResult {

@@ -507,8 +507,8 @@ private:
     j["found"] = r.found;
     if (!r.found) {
       j["optimal"] = false;
-      j["reason"] = r.stats.optimal ? "no mapping fits the architecture"
-                                    : "no mapping found within the search budget";
+      j["reason"] = r.stats.exhaustive ? "no mapping fits the architecture"
+                                       : "no mapping found within the search budget";
       j["search"] = {{"evaluated", r.stats.evaluated}, {"pruned", r.stats.pruned}};
       out.json = j;
       return out;

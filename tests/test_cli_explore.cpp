@@ -159,3 +159,34 @@ TEST_CASE("a budgeted explore bounds the primary objective in its own unit", "[c
     CHECK_THAT(text.out, Catch::Contains(objective == "cycles" ? " cycles\n" : " pJ*cycles\n"));
   }
 }
+
+// --imperfect: a guarded mapping that tessel eval re-evaluates to the same numbers, reported
+// as not proven optimal (the refinement is local) after an exhaustive search over perfect
+// factors.
+TEST_CASE("explore --imperfect emits a guarded mapping that re-evaluates exactly",
+          "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  // P = 7 on a 4x4 array: no divisor of 7 but 1 fits an axis (7 cycles); guarded, 4 x 2 PEs
+  // take all 7 outputs in one cycle.
+  dir.write("p7.json", R"({"name": "p7", "K": 1, "C": 1, "P": 7})");
+  const CliResult r = run_cli({"explore", "--arch", "arch.json", "--problem", "p7.json",
+                               "--objective", "cycles", "--imperfect", "--format", "json", "-q"},
+                              dir.path());
+  REQUIRE(r.exit_code == 0);
+  const Json l = parse_json(r.out, "stdout")["layers"][0];
+  REQUIRE(l["found"].get<bool>());
+  CHECK_FALSE(l["stats"]["optimal"].get<bool>());
+  CHECK(l["stats"]["exhaustive"].get<bool>());
+  CHECK(l["stats"]["imperfect_steps"].get<int>() >= 1);
+  CHECK(l["result"]["cycles"].get<std::int64_t>() == 1);
+  dir.write("mapping.json", l["mapping"].dump());
+  const CliResult e = run_cli({"eval", "--arch", "arch.json", "--problem", "p7.json", "--mapping",
+                               "mapping.json", "--format", "json"},
+                              dir.path());
+  REQUIRE(e.exit_code == 0);
+  const Json eval = parse_json(e.out, "stdout");
+  CHECK(eval["energy_pj"] == l["result"]["energy_pj"]);
+  CHECK(eval["cycles"] == l["result"]["cycles"]);
+  CHECK(eval["levels"] == l["result"]["levels"]);
+}

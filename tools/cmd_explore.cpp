@@ -144,7 +144,8 @@ Json layer_json(const LayerOutcome &l, const Architecture &arch) {
   stats["pruned"] = s.pruned;
   stats["seconds"] = s.seconds;
   stats["optimal"] = s.optimal && l.result.found;
-  stats["exhaustive"] = s.optimal;
+  stats["exhaustive"] = s.exhaustive;
+  if (s.imperfect_steps >= 0) stats["imperfect_steps"] = s.imperfect_steps;
   if (l.result.found) stats["lower_bound"] = s.lower_bound;
   if (l.bypass) {
     stats["bypass_combinations"] = l.bypass->combinations;
@@ -159,6 +160,12 @@ Json layer_json(const LayerOutcome &l, const Architecture &arch) {
   return j;
 }
 
+// The table's "optimal" column: why a result is not proven optimal, if it is not.
+std::string optimal_text(const ExploreStats &s) {
+  if (s.optimal) return "yes";
+  return s.exhaustive ? "no (imperfect)" : "no (budget)";
+}
+
 std::string summary_table(const std::vector<LayerOutcome> &layers, std::int64_t macs, double energy,
                           std::int64_t cycles) {
   TextTable t({"layer", "repeat", "pJ/MAC", "energy pJ", "cycles", "util", "optimal", "evaluated",
@@ -166,16 +173,16 @@ std::string summary_table(const std::vector<LayerOutcome> &layers, std::int64_t 
   for (const LayerOutcome &l : layers) {
     if (!l.result.found) {
       t.add({l.layer.problem.name, format_int(l.layer.repeat), "-", "-", "-", "-",
-             !l.explored              ? "not explored"
-             : l.result.stats.optimal ? "no mapping fits"
-                                      : "none found in budget",
+             !l.explored                 ? "not explored"
+             : l.result.stats.exhaustive ? "no mapping fits"
+                                         : "none found in budget",
              "-", "-"});
       continue;
     }
     const Evaluation &e = l.result.evaluation;
     t.add({l.layer.problem.name, format_int(l.layer.repeat), format_fixed(e.pj_per_mac, 3),
            format_fixed(e.energy_pj, 0), format_int(e.cycles), format_percent(e.utilization),
-           l.result.stats.optimal ? "yes" : "no (budget)", format_int(l.result.stats.evaluated),
+           optimal_text(l.result.stats), format_int(l.result.stats.evaluated),
            format_fixed(l.result.stats.seconds, 2)});
   }
   t.rule();
@@ -218,6 +225,9 @@ int run_explore(const Args &args) {
       "bypass",
       "also search bypass choices: every operand each level keeps, at every level but the "
       "outermost (one search per combination; docs/explorer.md)")(
+      "imperfect",
+      "also try imperfect factors (guarded partial tiles): a local search from the optimum over "
+      "perfect factors; never worse, not proven optimal (docs/explorer.md)")(
       "bypass-levels", po::value<std::vector<std::string>>(),
       "LEVEL=OPERANDS: search bypass only of these operands at LEVEL (e.g. RF=I); implies "
       "--bypass; repeatable")("count-mapspace",
@@ -229,7 +239,8 @@ int run_explore(const Args &args) {
   if (!parse_command_line(
           "explore",
           "[--arch A] [--problem P | --network N] [--objective O] [--threads T] [--budget S] "
-          "[constraints] [--bypass | --bypass-levels L=OPS] [--format table|json] [--out FILE]",
+          "[constraints] [--bypass | --bypass-levels L=OPS] [--imperfect] [--format table|json] "
+          "[--out FILE]",
           "Finds the mapping of least cost for each layer: exhaustive-equivalent branch and "
           "bound\nover loop blocking, loop order and spatial mapping (docs/explorer.md). "
           "Ctrl-C stops\npromptly and still reports the best mappings found.",
@@ -264,6 +275,7 @@ int run_explore(const Args &args) {
   opt.constraints = constraints_from_options(vm, arch.value);
   const std::optional<BypassSpace> bypass = bypass_from_options(vm, arch.value);
   opt.count_mapspace = vm.count("count-mapspace") > 0;
+  opt.imperfect = vm.count("imperfect") > 0;
   opt.progress = !vm.count("quiet");
   opt.stop = &g_interrupted;
   for (const Layer &l : network.layers)
@@ -340,6 +352,9 @@ int run_explore(const Args &args) {
       if (o.bypass)
         s << ", " << o.bypass->searched << " of " << o.bypass->combinations
           << " bypass combinations searched";
+      if (o.result.stats.imperfect_steps >= 0)
+        s << ", " << o.result.stats.imperfect_steps << " imperfect-factor moves from the "
+          << (o.result.stats.exhaustive ? "optimum" : "best") << " over perfect factors";
       if (!o.result.stats.optimal && o.layer.problem.macs() > 0)
         s << "; lower bound "
           << lower_bound_text(o.result.stats.lower_bound, opt.objectives[0],
