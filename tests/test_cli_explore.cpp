@@ -19,6 +19,20 @@ const char *kArch = R"({"name": "small", "mac_pj": 1.0, "levels": [
 
 const char *kProblem = R"({"name": "tiny", "K": 8, "C": 4, "P": 5, "Q": 5, "R": 3, "S": 3})";
 
+// tessel eval of an explored layer's mapping (arch.json and `problem` in dir) gives the
+// layer's reported numbers.
+void check_reevaluates(const TempDir &dir, const std::string &problem, const Json &layer) {
+  dir.write("mapping.json", layer["mapping"].dump());
+  const CliResult e = run_cli({"eval", "--arch", "arch.json", "--problem", problem, "--mapping",
+                               "mapping.json", "--format", "json"},
+                              dir.path());
+  REQUIRE(e.exit_code == 0);
+  const Json eval = parse_json(e.out, "stdout");
+  CHECK(eval["energy_pj"] == layer["result"]["energy_pj"]);
+  CHECK(eval["cycles"] == layer["result"]["cycles"]);
+  CHECK(eval["levels"] == layer["result"]["levels"]);
+}
+
 } // namespace
 
 TEST_CASE("explore's mapping re-evaluates with tessel eval to the same numbers", "[correctness]") {
@@ -35,15 +49,7 @@ TEST_CASE("explore's mapping re-evaluates with tessel eval to the same numbers",
   CHECK(layer["stats"]["optimal"].get<bool>());
   CHECK(layer["stats"]["evaluated"].get<std::int64_t>() > 0);
   CHECK(layer["schedule"].get<std::string>().find("Schedule") != std::string::npos);
-  dir.write("mapping.json", layer["mapping"].dump());
-  const CliResult e = run_cli({"eval", "--arch", "arch.json", "--problem", "tiny.json", "--mapping",
-                               "mapping.json", "--format", "json"},
-                              dir.path());
-  REQUIRE(e.exit_code == 0);
-  const Json eval = parse_json(e.out, "stdout");
-  CHECK(eval["energy_pj"] == layer["result"]["energy_pj"]);
-  CHECK(eval["cycles"] == layer["result"]["cycles"]);
-  CHECK(eval["levels"] == layer["result"]["levels"]);
+  check_reevaluates(dir, "tiny.json", layer);
 }
 
 TEST_CASE("explore of a network reports per-layer results and repeat-weighted totals",
@@ -180,13 +186,5 @@ TEST_CASE("explore --imperfect emits a guarded mapping that re-evaluates exactly
   CHECK(l["stats"]["exhaustive"].get<bool>());
   CHECK(l["stats"]["imperfect_steps"].get<int>() >= 1);
   CHECK(l["result"]["cycles"].get<std::int64_t>() == 1);
-  dir.write("mapping.json", l["mapping"].dump());
-  const CliResult e = run_cli({"eval", "--arch", "arch.json", "--problem", "p7.json", "--mapping",
-                               "mapping.json", "--format", "json"},
-                              dir.path());
-  REQUIRE(e.exit_code == 0);
-  const Json eval = parse_json(e.out, "stdout");
-  CHECK(eval["energy_pj"] == l["result"]["energy_pj"]);
-  CHECK(eval["cycles"] == l["result"]["cycles"]);
-  CHECK(eval["levels"] == l["result"]["levels"]);
+  check_reevaluates(dir, "p7.json", l);
 }

@@ -5,6 +5,7 @@
 #include "schedules/builtin_architectures.hpp"
 #include "schedules/dataflows.hpp"
 #include "support/naive_mapspace.hpp"
+#include "support/small_cases.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -18,32 +19,12 @@ using namespace tessel;
 namespace {
 
 Architecture small_arch(bool multicast, bool reduction) {
-  Architecture a;
-  a.name = "small";
-  Level rf;
-  rf.name = "RF";
-  rf.capacity_words = 12;
-  rf.read_pj = rf.write_pj = 1;
-  Level gb;
-  gb.name = "GB";
-  gb.capacity_words = 96;
-  gb.read_pj = gb.write_pj = 6;
-  gb.fanout = {2, 2, multicast, reduction, 2.0};
-  Level dram;
-  dram.name = "DRAM";
-  dram.read_pj = dram.write_pj = 200;
-  a.levels = {rf, gb, dram};
-  return a;
+  return test::three_level_arch(12, 96, {2, 2, multicast, reduction, 2.0});
 }
 
 Problem small_conv(std::int64_t k, std::int64_t c, std::int64_t p, std::int64_t r,
                    std::int64_t stride) {
-  Problem x;
-  x.size[idx(Dim::K)] = k;
-  x.size[idx(Dim::C)] = c;
-  x.size[idx(Dim::P)] = p;
-  x.size[idx(Dim::Q)] = 2;
-  x.size[idx(Dim::R)] = r;
+  Problem x = test::small_conv(k, c, p, 2, r);
   x.stride_h = stride;
   return x;
 }

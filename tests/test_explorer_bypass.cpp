@@ -7,6 +7,7 @@
 #include "explorer/bypass_search.hpp"
 #include "support/naive_mapspace.hpp"
 #include "support/run_cli.hpp"
+#include "support/small_cases.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,33 +16,13 @@ using namespace tessel::test;
 
 namespace {
 
-Level make_level(const std::string &name, std::optional<std::int64_t> words, double pj) {
-  Level l;
-  l.name = name;
-  l.capacity_words = words;
-  l.read_pj = l.write_pj = pj;
-  return l;
-}
-
 // Three levels with a 2x2 array, small enough for the naive enumeration.
 Architecture small_arch(std::int64_t rf_words, bool multicast, bool reduction) {
-  Architecture a;
-  a.name = "small";
-  Level gb = make_level("GB", 96, 6);
-  gb.fanout = {2, 2, multicast, reduction, 2.0};
-  a.levels = {make_level("RF", rf_words, 1), gb, make_level("DRAM", std::nullopt, 200)};
-  return a;
+  return three_level_arch(rf_words, 96, {2, 2, multicast, reduction, 2.0});
 }
 
 Problem small_conv(std::int64_t k, std::int64_t c, std::int64_t p, std::int64_t r) {
-  Problem x;
-  x.name = "small";
-  x.size[idx(Dim::K)] = k;
-  x.size[idx(Dim::C)] = c;
-  x.size[idx(Dim::P)] = p;
-  x.size[idx(Dim::Q)] = 2;
-  x.size[idx(Dim::R)] = r;
-  return x;
+  return tessel::test::small_conv(k, c, p, 2, r);
 }
 
 // Every subset of the space's (level, operand) pairs, written independently of

@@ -8,6 +8,7 @@
 #include "explorer/bypass_search.hpp"
 #include "explorer/imperfect_refine.hpp"
 #include "support/random_cases.hpp"
+#include "support/small_cases.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -15,34 +16,13 @@ using namespace tessel;
 
 namespace {
 
-// A 4x1 PE array (or x by y) under a small global buffer.
+// An x by y PE array under a small global buffer.
 Architecture array_arch(std::int64_t x, std::int64_t y) {
-  Architecture a;
-  a.name = "array";
-  Level rf;
-  rf.name = "RF";
-  rf.capacity_words = 16;
-  rf.read_pj = rf.write_pj = 1;
-  Level gb;
-  gb.name = "GB";
-  gb.capacity_words = 256;
-  gb.read_pj = gb.write_pj = 6;
-  gb.fanout = {x, y, true, true, 2.0};
-  Level dram;
-  dram.name = "DRAM";
-  dram.read_pj = dram.write_pj = 200;
-  a.levels = {rf, gb, dram};
-  return a;
+  return test::three_level_arch(16, 256, {x, y, true, true, 2.0});
 }
 
 Problem conv(std::int64_t k, std::int64_t c, std::int64_t p, std::int64_t r) {
-  Problem pr;
-  pr.name = "conv";
-  pr.size[idx(Dim::K)] = k;
-  pr.size[idx(Dim::C)] = c;
-  pr.size[idx(Dim::P)] = p;
-  pr.size[idx(Dim::R)] = r;
-  return pr;
+  return test::small_conv(k, c, p, 1, r);
 }
 
 ExploreOptions options(std::vector<Objective> objectives, bool imperfect) {
