@@ -58,12 +58,38 @@ Mapping cover_extent(Mapping m, const Problem &p, Dim d, const LoopRef &absorber
   return m;
 }
 
-// Every second step of a move: each loop of d other than `changed` as the absorber.
+// The trips worth trying for a loop whose dimension's other loops, the absorber aside, leave
+// x values to cover: the absorber then takes ceil(x / v), and of the trips v that give it the
+// same trip n, the least, ceil(x / n), guards off the fewest iterations. So v runs over the
+// distinct values of ceil(x / n), descending: O(sqrt x) of them, not x.
+std::vector<std::int64_t> useful_trips(std::int64_t x) {
+  std::vector<std::int64_t> trips;
+  for (std::int64_t n = 1;;) {
+    const std::int64_t t = ceil_div(x, n);
+    trips.push_back(t);
+    if (t == 1) return trips;
+    n = ceil_div(x, t - 1); // the least n with ceil(x / n) < t
+  }
+}
+
+// Every move of loop `changed` of d (trip `current` in m, at most `most`): each other loop of d
+// as the absorber, each useful trip.
 template <typename F>
-void for_each_cover(const Mapping &moved, const Problem &p, Dim d, const LoopRef &changed,
-                    F &&consider) {
-  for (const LoopRef &r : loops_of(moved, d))
-    if (!(r == changed)) consider(cover_extent(moved, p, d, r));
+void for_each_move(const Mapping &m, const Problem &p, Dim d, const LoopRef &changed,
+                   std::int64_t current, std::int64_t most, F &&consider) {
+  const std::vector<LoopRef> loops = loops_of(m, d);
+  for (const LoopRef &absorber : loops) {
+    if (absorber == changed) continue;
+    std::int64_t rest = 1;
+    for (const LoopRef &r : loops)
+      if (!(r == changed) && !(r == absorber)) rest *= loops_at(m, r)[r.index].trip;
+    for (std::int64_t v : useful_trips(ceil_div(p.extent(d), rest))) {
+      if (v > most || v == current) continue;
+      Mapping moved = m;
+      loops_at(moved, changed)[changed.index].trip = v;
+      consider(cover_extent(std::move(moved), p, d, absorber));
+    }
+  }
 }
 
 } // namespace
@@ -111,12 +137,7 @@ RefineOutcome refine_imperfect(const Problem &p, const Architecture &a, const Ma
         const Loop loop = loops_at(m, r)[r.index];
         const std::int64_t most =
             r.spatial ? std::min(extent, axis_room(m, a, r.level, loop.kind) * loop.trip) : extent;
-        for (std::int64_t v = 1; v <= most; ++v) {
-          if (v == loop.trip) continue;
-          Mapping moved = m;
-          loops_at(moved, r)[r.index].trip = v;
-          for_each_cover(moved, p, d, r, consider);
-        }
+        for_each_move(m, p, d, r, loop.trip, most, consider);
       }
       // A new spatial loop of d on each fanout axis that has none.
       for (int l = 0; l < m.num_levels(); ++l) {
@@ -133,13 +154,11 @@ RefineOutcome refine_imperfect(const Problem &p, const Architecture &a, const Ma
                   : static_cast<std::size_t>(
                         std::count_if(spatial.begin(), spatial.end(),
                                       [](const Loop &x) { return x.kind == LoopKind::SpatialX; }));
-          const std::int64_t most = std::min(extent, axis_room(m, a, l, axis));
-          for (std::int64_t v = 2; v <= most; ++v) {
-            Mapping moved = m;
-            std::vector<Loop> &s = moved.levels[l].spatial;
-            s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), Loop{d, v, axis});
-            for_each_cover(moved, p, d, LoopRef{l, true, at}, consider);
-          }
+          Mapping with_loop = m; // the new loop with trip 1 until a move sets it
+          std::vector<Loop> &s = with_loop.levels[l].spatial;
+          s.insert(s.begin() + static_cast<std::ptrdiff_t>(at), Loop{d, 1, axis});
+          for_each_move(with_loop, p, d, LoopRef{l, true, at}, 1,
+                        std::min(extent, axis_room(m, a, l, axis)), consider);
         }
       }
     }

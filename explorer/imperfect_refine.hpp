@@ -14,10 +14,12 @@
 // In loop-nest terms, with d_k outside d_j (either order is tried):
 //   for d_k in [0, ceil(E / (v * rest))):  ...  for d_j in [0, v):  ...
 //     if (index of d < E) body
-// v ranges over 1 .. E for a temporal loop and 1 .. (what the axis leaves) for a spatial one.
+// With X = ceil(E / the trips of d's loops other than j and k), v runs over the distinct
+// values of ceil(X / n) for n = 1 .. X (of the trips that give d_k the same trip, the least
+// guards off the fewest iterations), up to what the axis leaves for a spatial loop.
 //
-// Every move of every loop to every trip is tried in a fixed order; of those that are valid
-// (validate: no loop with an always-guarded iteration, fanout sizes), fit every level
+// Every move of every loop to each of those trips is tried in a fixed order. Of those that are
+// valid (validate: no loop with an always-guarded iteration, fanout sizes), fit every level
 // (check_capacity) and meet the constraints, the one with the best objective values is taken
 // when it is strictly better than the current mapping, and the search repeats from there until
 // no move improves. The outcome depends only on the start mapping and the options, not on the
