@@ -97,9 +97,7 @@ void for_each_move(const Mapping &m, const Problem &p, Dim d, const LoopRef &cha
 RefineOutcome refine_imperfect(const Problem &p, const Architecture &a, const Mapping &start,
                                const std::vector<Objective> &objectives, const Constraints &c,
                                const std::function<bool()> &should_stop) {
-  std::vector<Objective> ordered = objectives;
-  if (std::find(ordered.begin(), ordered.end(), Objective::Energy) == ordered.end())
-    ordered.push_back(Objective::Energy);
+  const std::vector<Objective> ordered = ranking_objectives(objectives);
   RefineOutcome out;
   out.mapping = start;
   out.values = objective_values(evaluate(p, a, start), ordered);

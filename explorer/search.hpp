@@ -75,6 +75,10 @@ struct ExploreResult {
 // Throws UserError for bad constraints; returns found == false when no mapping fits.
 ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOptions &opt);
 
+// The objectives a search ranks mappings by: `objectives`, then energy if the list lacks it
+// (ties on the list go to the least energy; see ExploreOptions::objectives).
+std::vector<Objective> ranking_objectives(const std::vector<Objective> &objectives);
+
 // The objective values of an evaluation, in the order of `objectives`.
 std::vector<double> objective_values(const Evaluation &e, const std::vector<Objective> &objectives);
 
