@@ -396,6 +396,17 @@ public:
               return;
             }
             x.nodes.push_back(n);
+          },
+          [&](const DimArray<std::int64_t> &t, int di) {
+            // (Not when tiles are shared out by their place: the cut would shift the places.)
+            if (!mode.drop_with_cost || level == 0 || split_tiles) return false;
+            if (di > 0 && !first_check_grows(left, t, di - 1)) return false;
+            if (!cut(*mode.drop_with_cost + cost_above +
+                         least_first_check(level, left, t, di, above, factors),
+                     cycles))
+              return false;
+            count_pruned(1);
+            return true;
           });
       // Bounded memory when only the best are wanted.
       if (mode.keep_best > 0 && x.nodes.size() > 4 * mode.keep_best) keep_least(x, mode.keep_best);
@@ -845,9 +856,12 @@ private:
   }
 
   // Calls visit(below, trips) for every tile of the level below `level` that fits it (given
-  // `left`, what the level's spatial loops leave), with the level's temporal trips.
-  template <typename F>
-  void for_each_tile_below(int level, const DimArray<std::int64_t> &left, F &&visit) {
+  // `left`, what the level's spatial loops leave), with the level's temporal trips. The
+  // dimensions are chosen one by one (in kAllDims order); before the choices of dimension
+  // di onward, cut_rest(t, di) may skip every tile whose first di extents are t's (t has
+  // the rest at 1).
+  template <typename F, typename C>
+  void for_each_tile_below(int level, const DimArray<std::int64_t> &left, F &&visit, C &&cut_rest) {
     DimArray<std::int64_t> t;
     t.fill(1);
     if (level == 0) {
@@ -862,20 +876,32 @@ private:
       divs[idx(d)] = &divisors_of(left[idx(d)]);
     DimArray<std::int64_t> trips = left;
     tile_rec(level, 0, left, divs, t, trips,
-             fixed == opt_.constraints.temporal_factor.end() ? nullptr : &fixed->second, visit);
+             fixed == opt_.constraints.temporal_factor.end() ? nullptr : &fixed->second, visit,
+             cut_rest);
+  }
+  template <typename F>
+  void for_each_tile_below(int level, const DimArray<std::int64_t> &left, F &&visit) {
+    for_each_tile_below(level, left, visit,
+                        [](const DimArray<std::int64_t> &, int) { return false; });
   }
 
-  template <typename F>
+  // The order in which tiles choose their dimensions: those O does not use first, since they
+  // alone raise the O term of least_first_check, whose cuts then come before the rest fans out.
+  static constexpr std::array<Dim, kNumDims> kTileDims = {Dim::C, Dim::R, Dim::S, Dim::N,
+                                                          Dim::K, Dim::P, Dim::Q, Dim::G};
+
+  template <typename F, typename C>
   void tile_rec(int level, int di, const DimArray<std::int64_t> &left,
                 const std::array<const std::vector<std::int64_t> *, kNumDims> &divs,
                 DimArray<std::int64_t> &t, DimArray<std::int64_t> &trips,
-                const std::map<Dim, std::int64_t> *fixed, F &&visit) {
+                const std::map<Dim, std::int64_t> *fixed, F &&visit, C &&cut_rest) {
     if (shared_.stopped.load(std::memory_order_relaxed)) return;
     if (di == kNumDims) {
       visit(t, trips);
       return;
     }
-    const Dim d = kAllDims[di];
+    if (cut_rest(t, di)) return;
+    const Dim d = kTileDims[di];
     std::optional<std::int64_t> want;
     if (fixed) {
       const auto it = fixed->find(d);
@@ -892,7 +918,7 @@ private:
       // Footprints grow with every extent: if this one does not fit, larger ones won't. (A
       // factor of 1 leaves the tile as the caller checked it.)
       if (f > 1 && !fits(level - 1, t)) break;
-      tile_rec(level, di + 1, left, divs, t, trips, fixed, visit);
+      tile_rec(level, di + 1, left, divs, t, trips, fixed, visit, cut_rest);
     }
     t[idx(d)] = 1;
     trips[idx(d)] = left[idx(d)];
@@ -1296,6 +1322,53 @@ private:
     const double e = refresh_bound(child, u, prefix, fills);
     known_fills_ = fills;
     return e;
+  }
+
+  // A lower bound on expand()'s first check (own_orders_bound plus lower_bound_below of the
+  // level below) over every tile below `level` whose extents of the dimensions before di are
+  // t's (t has the rest at 1), given `left`, what the spatial loops leave:
+  // - own_orders_bound's W and O terms never grow with the tile: an operand's words are
+  //   its words over the whole of `left` times the trips above, all of them, or, once the
+  //   tile covers `left` on every dimension the operand uses, only those up to the
+  //   innermost refreshing loop. The same holds for the W fills that lower_bound_below's
+  //   floor takes from it. So the rest at `left` gives the least of these;
+  // - lower_bound_below's O term never shrinks as the tile grows (most_leaving shrinks), so
+  //   the rest at 1 gives its least.
+  double least_first_check(int level, const DimArray<std::int64_t> &left,
+                           const DimArray<std::int64_t> &t, int di, const Unions &above,
+                           const OperandArray<std::array<std::int64_t, 4>> &factors) {
+    DimArray<std::int64_t> widest = t, trips;
+    for (int i = di; i < kNumDims; ++i)
+      widest[idx(kTileDims[i])] = left[idx(kTileDims[i])];
+    for (int d = 0; d < kNumDims; ++d)
+      trips[d] = left[d] / widest[d];
+    apply_tile_trips(level, widest, trips);
+    Unions u = above;
+    add_boxes(u, level - 1, &factors);
+    const double own = own_orders_bound(level - 1, u); // sets known_fills_ for the floor
+    tile(level - 1) = t;
+    return own + lower_bound_below(level - 1);
+  }
+
+  // Whether least_first_check(.., t, di + 1 ..) may exceed least_first_check(.., t', di ..),
+  // where t' is t with dimension di at 1: when the O term grows (di is not O's and its
+  // extent is > 1), or when di is the first dimension of W or of O whose extent does not
+  // cover `left` (the operand's words over the whole tile drop out of the bound).
+  static bool first_check_grows(const DimArray<std::int64_t> &left, const DimArray<std::int64_t> &t,
+                                int di) {
+    const Dim d = kTileDims[di];
+    if (!relevant(Operand::O, d) && t[idx(d)] > 1) return true;
+    if (t[idx(d)] == left[idx(d)]) return false;
+    for (Operand o : {Operand::W, Operand::O}) {
+      if (!relevant(o, d)) continue;
+      bool first = true;
+      for (int i = 0; i < di && first; ++i) {
+        const Dim e = kTileDims[i];
+        first = !(relevant(o, e) && t[idx(e)] < left[idx(e)]);
+      }
+      if (first) return true;
+    }
+    return false;
   }
 
   // The least order_bound over the order classes of level child+1.
