@@ -857,9 +857,9 @@ private:
 
   // Calls visit(below, trips) for every tile of the level below `level` that fits it (given
   // `left`, what the level's spatial loops leave), with the level's temporal trips. The
-  // dimensions are chosen one by one (in kAllDims order); before the choices of dimension
-  // di onward, cut_rest(t, di) may skip every tile whose first di extents are t's (t has
-  // the rest at 1).
+  // dimensions are chosen one by one, in kTileDims order; before the choices of dimensions
+  // kTileDims[di] onward, cut_rest(t, di) may skip every tile whose extents of the first di
+  // are t's (t has the rest at 1).
   template <typename F, typename C>
   void for_each_tile_below(int level, const DimArray<std::int64_t> &left, F &&visit, C &&cut_rest) {
     DimArray<std::int64_t> t;
@@ -1351,9 +1351,10 @@ private:
   }
 
   // Whether least_first_check(.., t, di + 1 ..) may exceed least_first_check(.., t', di ..),
-  // where t' is t with dimension di at 1: when the O term grows (di is not O's and its
-  // extent is > 1), or when di is the first dimension of W or of O whose extent does not
-  // cover `left` (the operand's words over the whole tile drop out of the bound).
+  // where t' is t with dimension d = kTileDims[di] at 1 (the check its caller passed): when
+  // the O term grows (O does not use d, and its extent is > 1), or when d is the first
+  // dimension of W or of O whose extent does not cover `left` (the widest completion then
+  // stops covering the operand's dimensions, and its words take every trip above).
   static bool first_check_grows(const DimArray<std::int64_t> &left, const DimArray<std::int64_t> &t,
                                 int di) {
     const Dim d = kTileDims[di];
