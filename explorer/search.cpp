@@ -496,37 +496,162 @@ public:
     double cost, bound;
   };
 
-  // The loop-order classes of the node applied at `level` that may still win, priced
-  // exactly, best first. Each is first bounded cheaply (order_bound); with all = false those
-  // whose bound is already beaten are left out.
-  std::vector<Priced> price_orders(int level, double cost_above, bool all = false) {
+  // Every loop-order class of the node applied at `level`, priced exactly, best first.
+  std::vector<Priced> price_orders(int level, double cost_above) {
     LevelChoice &c = choice_[level];
-    std::uint32_t mask = 0;
-    for (Dim d : c.order)
-      mask |= 1u << idx(d);
-    const Unions u = unions(level - 1);
-    const double cycles = least_cycles_below(level);
     std::vector<Priced> priced;
-    OperandArray<std::int64_t> fills{};
-    for (const std::vector<Dim> &order : orders(level, mask)) {
+    for (const std::vector<Dim> &order : orders(level, order_mask(c))) {
       c.order = order;
-      if (!all) {
-        const double quick = order_bound(level - 1, u, fills);
-        known_fills_ = fills;
-        if (cut(cost_above + quick + (level > 0 ? lower_bound_below(level - 1) : macs_energy()),
-                cycles)) {
-          count_pruned(1);
-          continue;
-        }
-      }
       const double cost = pairs_cost(level - 1);
-      priced.push_back(
-          {&order, cost,
-           cost_above + cost + (level > 0 ? lower_bound_below(level - 1) : macs_energy())});
+      priced.push_back({&order, cost, cost_above + cost + bound_below(level)});
     }
     std::stable_sort(priced.begin(), priced.end(),
                      [](const Priced &p, const Priced &q) { return p.bound < q.bound; });
     return priced;
+  }
+
+  // A loop-order class of a node with a lower bound on everything below the node's level.
+  struct Bounded {
+    const std::vector<Dim> *order;
+    double bound;
+  };
+
+  // The loop-order classes of the node applied at `level` that may still win, least bound
+  // first. Each is bounded in two steps, the second only if the first does not cut it:
+  // the order bound (refresh_bound), exact for W and O updates; then the same with I's pair
+  // counted exactly. (I's bound misses the new rows that window loops bring, the largest
+  // gap: most orders that pass the first step are cut by the second, and pricing W and O
+  // exactly too would cost as much again.) The order bound depends on a class only through
+  // each operand's refresh prefix (OrderShapes), so each operand's term is computed once per
+  // distinct prefix.
+  std::vector<Bounded> bound_orders(int level, double cost_above) {
+    LevelChoice &c = choice_[level];
+    const int child = level - 1;
+    const Unions u = unions(child);
+    const double cycles = least_cycles_below(level);
+    const OrderShapes &shapes = order_shapes(level, order_mask(c));
+    // Per operand and distinct prefix: its term of the order bound, its floor below included.
+    OperandArray<std::vector<double>> &terms = shape_terms_;
+    for (Operand o : kAllOperands) {
+      terms[idx(o)].assign(shapes.prefix_dims[idx(o)].size(), 0.0);
+      if (!u.present[idx(o)]) continue;
+      for (std::size_t j = 0; j < terms[idx(o)].size(); ++j) {
+        std::int64_t fills = 0;
+        terms[idx(o)][j] = operand_refresh_bound(
+            o, child, u, prefix_product(shapes.prefix_dims[idx(o)][j], c.temporal), fills);
+        if (child >= 0) terms[idx(o)][j] += fill_floor(child, o, fills);
+      }
+    }
+    const double order_free = child >= 0 ? order_free_below(child) : macs_energy();
+    const int input_parent = u.parent[idx(Operand::I)];
+    std::vector<Bounded> bounded;
+    for (std::size_t k = 0; k < shapes.of_class.size(); ++k) {
+      const OperandArray<std::uint8_t> &j = shapes.of_class[k];
+      OperandArray<double> e;
+      for (Operand o : kAllOperands)
+        e[idx(o)] = terms[idx(o)][j[idx(o)]];
+      if (cut(cost_above + (e[0] + e[1] + e[2]) + order_free, cycles)) {
+        count_pruned(1);
+        continue;
+      }
+      const std::vector<Dim> &order = (*shapes.orders)[k];
+      double bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
+      if (u.present[idx(Operand::I)]) {
+        c.order = order;
+        const PairCounts exact = pair_counts(p_, spec(Operand::I, child, input_parent));
+        e[idx(Operand::I)] = pair_energy(exact, Operand::I, child, input_parent) +
+                             (child >= 0 ? fill_floor(child, Operand::I, exact.child_fills) : 0);
+        bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
+        if (cut(bound, cycles)) {
+          count_pruned(1);
+          continue;
+        }
+      }
+      bounded.push_back({&order, bound});
+    }
+    std::stable_sort(bounded.begin(), bounded.end(),
+                     [](const Bounded &p, const Bounded &q) { return p.bound < q.bound; });
+    return bounded;
+  }
+
+  // The loop-order classes of a level with a given set of dimensions (those with trips > 1),
+  // as the order bound (refresh_bound) sees them: for each operand, the dimensions from the
+  // outermost loop down to its innermost refreshing loop (every loop for the MAC units), whose
+  // trips multiply to its refresh prefix. Per operand the distinct sets are listed once; each
+  // class points at its own. Memoized per (level, dimensions).
+  struct OrderShapes {
+    const std::vector<std::vector<Dim>> *orders = nullptr;
+    OperandArray<std::vector<std::uint32_t>> prefix_dims; // dimension masks; 0: no such loop
+    std::vector<OperandArray<std::uint8_t>> of_class;     // per class, an index per operand
+    // The classes whose sets include no other class's sets for every operand (of classes
+    // with equal sets, the first): whatever the trips, every other class's prefixes are at
+    // least one of these classes', so the least order bound is at one of them.
+    std::vector<std::size_t> least;
+  };
+
+  const OrderShapes &order_shapes(int level, std::uint32_t mask) {
+    std::unique_ptr<OrderShapes> &memo = order_shapes_[level * (1u << kNumDims) + mask];
+    if (memo) return *memo;
+    memo = std::make_unique<OrderShapes>();
+    OrderShapes &shapes = *memo;
+    shapes.orders = &orders(level, mask);
+    for (const std::vector<Dim> &order : *shapes.orders) {
+      OperandArray<std::uint32_t> dims{};
+      std::uint32_t outer = 0;
+      for (Dim d : order) {
+        outer |= 1u << idx(d);
+        for (Operand o : kAllOperands)
+          if (level == 0 || refreshes_tile(o, d)) dims[idx(o)] = outer;
+      }
+      OperandArray<std::uint8_t> index{};
+      for (Operand o : kAllOperands) {
+        std::vector<std::uint32_t> &list = shapes.prefix_dims[idx(o)];
+        const auto it = std::find(list.begin(), list.end(), dims[idx(o)]);
+        index[idx(o)] = static_cast<std::uint8_t>(it - list.begin());
+        if (it == list.end()) list.push_back(dims[idx(o)]);
+      }
+      shapes.of_class.push_back(index);
+    }
+    const auto dims_of = [&](std::size_t k, Operand o) {
+      return shapes.prefix_dims[idx(o)][shapes.of_class[k][idx(o)]];
+    };
+    const auto beaten_by = [&](std::size_t k, std::size_t other) { // other's sets within k's
+      bool equal = true;
+      for (Operand o : kAllOperands) {
+        if (dims_of(other, o) & ~dims_of(k, o)) return false;
+        equal = equal && dims_of(other, o) == dims_of(k, o);
+      }
+      return !equal || other < k;
+    };
+    for (std::size_t k = 0; k < shapes.of_class.size(); ++k) {
+      bool least = true;
+      for (std::size_t other = 0; other < shapes.of_class.size() && least; ++other)
+        least = other == k || !beaten_by(k, other);
+      if (least) shapes.least.push_back(k);
+    }
+    return shapes;
+  }
+
+  // The refresh prefix of a set of dimensions (OrderShapes): their trips' product, 0 for none.
+  static std::int64_t prefix_product(std::uint32_t dims, const DimArray<std::int64_t> &trips) {
+    if (dims == 0) return 0;
+    std::int64_t product = 1;
+    for (int d = 0; d < kNumDims; ++d)
+      if (dims >> d & 1) product *= trips[d];
+    return product;
+  }
+
+  // The dimensions of a level's loop orders: those with temporal trips > 1.
+  static std::uint32_t order_mask(const LevelChoice &c) {
+    std::uint32_t mask = 0;
+    for (Dim d : kAllDims)
+      if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
+    return mask;
+  }
+
+  // What every pair below `level` costs at least, the MACs included (for level 0, the MACs).
+  double bound_below(int level) const {
+    return level > 0 ? lower_bound_below(level - 1) : macs_energy();
   }
 
   // Apply a node and one of its orders at `level`, with its exact counts.
@@ -542,24 +667,27 @@ public:
     search_orders(level, cost_above);
   }
 
-  // Price every loop-order class of a node whose choice is applied at `level`, best first,
-  // and search below each that may still win.
+  // Search below every loop-order class of a node whose choice is applied at `level` that
+  // may still win, least bound first, each priced exactly when its turn comes.
   void search_orders(int level, double cost_above) {
     LevelChoice &c = choice_[level];
     const double cycles = least_cycles_below(level);
-    for (const Priced &pr : price_orders(level, cost_above)) {
+    for (const Bounded &b : bound_orders(level, cost_above)) {
       if (stop_now()) return;
-      if (cut(pr.bound, cycles)) {
+      if (cut(b.bound, cycles)) {
         count_pruned(1);
         continue;
       }
-      c.order = *pr.order;
-      if (level == 0) {
-        leaf(cost_above + pr.cost);
-      } else {
-        pairs_cost(level - 1); // the chosen order's exact counts (leaving words)
-        dfs(level - 1, cost_above + pr.cost);
+      c.order = *b.order;
+      const double cost = pairs_cost(level - 1); // also the leaving words the levels below read
+      if (cut(cost_above + cost + bound_below(level), cycles)) {
+        count_pruned(1);
+        continue;
       }
+      if (level == 0)
+        leaf(cost_above + cost);
+      else
+        dfs(level - 1, cost_above + cost);
     }
   }
 
@@ -1188,117 +1316,55 @@ private:
     if (child >= 0) std::tie(u.input_fills, u.input_reads) = input_need(child, parent);
   }
 
-  // A lower bound on pairs_cost(child) for the current orders: exact for W and for O
-  // updates, a lower bound for I (window loops inside its innermost refreshing loop bring
-  // new rows too) and for O fills (at most `cap` takes find their word not yet valid).
-  // `fills` receives the bound on each operand's child fills.
-  double order_bound(int child, const Unions &u, OperandArray<std::int64_t> &fills) const {
-    const LevelChoice &here = choice_[child + 1];
-    return refresh_bound(child, u, refresh_prefixes(here.order, here.temporal, child < 0), fills);
-  }
-
-  // Per operand, the product of the level's trips from its outermost loop down to the
-  // innermost loop that refreshes the operand's whole tile (0: no such loop at this level).
-  // For the MAC units (every_loop) each step is a new word, so every loop counts.
-  static OperandArray<std::int64_t> refresh_prefixes(const std::vector<Dim> &order,
-                                                     const DimArray<std::int64_t> &temporal,
-                                                     bool every_loop) {
-    OperandArray<std::int64_t> prefix{};
-    std::int64_t running = 1;
-    for (Dim d : order) {
-      running *= temporal[idx(d)];
-      for (Operand o : kAllOperands)
-        if (every_loop || refreshes_tile(o, d)) prefix[idx(o)] = running;
-    }
-    return prefix;
-  }
-
-  // order_bound for the orders whose refresh prefixes (refresh_prefixes) are `prefix`. Each
-  // operand's terms grow with its prefix, which is what least_order_bound relies on.
+  // The order bound: a lower bound on pairs_cost(child) for the orders of level child+1
+  // whose refresh prefixes are `prefix`. It is exact for W and for O updates, a lower bound
+  // for I (window loops inside its innermost refreshing loop bring new rows too) and for O
+  // fills (at most `cap` takes find their word not yet valid). An operand's refresh prefix is
+  // the product of the level's trips from its outermost loop down to the innermost loop that
+  // refreshes its whole tile (0: no such loop); for the MAC units each step is a new word, so
+  // every loop counts (OrderShapes). Each operand's terms grow with its prefix, which is what
+  // least_order_bound relies on. `fills` receives the bound on each operand's child fills.
   double refresh_bound(int child, const Unions &u, const OperandArray<std::int64_t> &prefix,
                        OperandArray<std::int64_t> &fills) const {
     double e = 0;
-    for (Operand o : kAllOperands) {
-      if (!u.present[idx(o)]) continue;
-      // Trips of the loops above the child, outermost first, up to the innermost loop that
-      // refreshes the whole tile.
-      const std::int64_t refreshes =
-          prefix[idx(o)] > 0 ? u.outer_all[idx(o)] * prefix[idx(o)]
-                             : (child < 0 ? u.outer_all[idx(o)] : u.outer_refresh[idx(o)]);
-      const std::array<std::int64_t, 4> &w = u.first[idx(o)];
-      PairCounts c;
-      if (o != Operand::O) {
-        c.child_fills = w[0] * refreshes;
-        c.parent_reads = w[1] * refreshes;
-        if (o == Operand::I) {
-          c.child_fills = std::max(c.child_fills, u.input_fills);
-          c.parent_reads = std::max(c.parent_reads, u.input_reads);
-        }
-        c.fanout_words = c.child_fills;
-      } else {
-        const std::int64_t valid = std::max<std::int64_t>(0, w[3] * refreshes - u.cap[idx(o)]);
-        c.child_fills = valid;
-        c.parent_updates = w[2] * refreshes;
-        c.parent_reads = valid + (w[2] - w[3]) * refreshes;
-        c.fanout_words = valid + w[0] * refreshes;
-      }
-      if (child < 0) c.child_fills = 0;
-      fills[idx(o)] = c.child_fills;
-      e += pair_energy(c, o, child, u.parent[idx(o)]);
-    }
+    for (Operand o : kAllOperands)
+      if (u.present[idx(o)]) e += operand_refresh_bound(o, child, u, prefix[idx(o)], fills[idx(o)]);
     return e;
+  }
+
+  // One operand's term of refresh_bound (the operand present), its child fills in `fills`.
+  double operand_refresh_bound(Operand o, int child, const Unions &u, std::int64_t prefix,
+                               std::int64_t &fills) const {
+    // Trips of the loops above the child, outermost first, up to the innermost loop that
+    // refreshes the whole tile.
+    const std::int64_t refreshes =
+        prefix > 0 ? u.outer_all[idx(o)] * prefix
+                   : (child < 0 ? u.outer_all[idx(o)] : u.outer_refresh[idx(o)]);
+    const std::array<std::int64_t, 4> &w = u.first[idx(o)];
+    PairCounts c;
+    if (o != Operand::O) {
+      c.child_fills = w[0] * refreshes;
+      c.parent_reads = w[1] * refreshes;
+      if (o == Operand::I) {
+        c.child_fills = std::max(c.child_fills, u.input_fills);
+        c.parent_reads = std::max(c.parent_reads, u.input_reads);
+      }
+      c.fanout_words = c.child_fills;
+    } else {
+      const std::int64_t valid = std::max<std::int64_t>(0, w[3] * refreshes - u.cap[idx(o)]);
+      c.child_fills = valid;
+      c.parent_updates = w[2] * refreshes;
+      c.parent_reads = valid + (w[2] - w[3]) * refreshes;
+      c.fanout_words = valid + w[0] * refreshes;
+    }
+    if (child < 0) c.child_fills = 0;
+    fills = c.child_fills;
+    return pair_energy(c, o, child, u.parent[idx(o)]);
   }
 
   // Whether a loop of dimension d gives the operand a whole new tile at each carry.
   static bool refreshes_tile(Operand o, Dim d) {
     return o == Operand::I ? (d == Dim::N || d == Dim::C || d == Dim::G) : relevant(o, d);
-  }
-
-  // The refresh prefixes of the order classes of a level with these temporal trips that no
-  // other class beats for every operand at once: the least order_bound is reached at one of
-  // them, since each operand's terms grow with its prefix. Memoized per (level, trips):
-  // nodes with different tiles and spatial loops often leave the same trips. The memo is a
-  // direct-mapped cache (a slot per hash, the newest key wins): this runs for every node, and
-  // a general hash map's lookup cost more than the rest of the bound.
-  const std::vector<OperandArray<std::int64_t>> &least_prefixes(int level) {
-    const LevelChoice &c = choice_[level];
-    PrefixKey key{};
-    key[0] = level;
-    std::uint32_t mask = 0;
-    std::uint64_t h = static_cast<std::uint64_t>(level) + 1;
-    for (Dim d : kAllDims) {
-      key[1 + idx(d)] = c.temporal[idx(d)];
-      h = (h ^ static_cast<std::uint64_t>(c.temporal[idx(d)])) * 0x9E3779B97F4A7C15ull;
-      if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
-    }
-    if (prefix_memo_.empty()) prefix_memo_.resize(1u << kPrefixSlotBits); // only when used
-    PrefixSlot &slot = prefix_memo_[h >> (64 - kPrefixSlotBits)];
-    if (slot.used && slot.key == key) return slot.least;
-    // Many classes share their prefixes: the distinct ones first (sorted), then those that no
-    // other beats everywhere.
-    std::vector<OperandArray<std::int64_t>> &all = prefix_scratch_;
-    all.clear();
-    for (const std::vector<Dim> &order : orders(level, mask))
-      all.push_back(refresh_prefixes(order, c.temporal, false));
-    std::sort(all.begin(), all.end());
-    all.erase(std::unique(all.begin(), all.end()), all.end());
-    const auto dominated_by = [](const OperandArray<std::int64_t> &a,
-                                 const OperandArray<std::int64_t> &b) { // b <= a everywhere
-      for (Operand o : kAllOperands)
-        if (b[idx(o)] > a[idx(o)]) return false;
-      return true;
-    };
-    std::vector<OperandArray<std::int64_t>> least;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      bool keep = true;
-      for (std::size_t j = 0; j < all.size() && keep; ++j)
-        if (j != i && dominated_by(all[i], all[j])) keep = false;
-      if (keep) least.push_back(all[i]);
-    }
-    slot.used = true;
-    slot.key = key;
-    slot.least = std::move(least);
-    return slot.least;
   }
 
   // The least refresh prefix of operand o over a level's orders: its refreshing loops
@@ -1372,15 +1438,19 @@ private:
     return false;
   }
 
-  // The least order_bound over the order classes of level child+1.
+  // The least order bound (refresh_bound) over the order classes of level child+1.
   double least_order_bound(int child, const Unions &u) {
     OperandArray<std::int64_t> fills{};
-    if (child < 0) // the MAC units' counts do not depend on the order
-      return order_bound(child, u, fills);
     double least = kInf;
     OperandArray<std::int64_t> least_fills{};
     least_fills.fill(std::numeric_limits<std::int64_t>::max());
-    for (const OperandArray<std::int64_t> &prefix : least_prefixes(child + 1)) {
+    const LevelChoice &c = choice_[child + 1];
+    const OrderShapes &shapes = order_shapes(child + 1, order_mask(c));
+    for (const std::size_t k : shapes.least) {
+      OperandArray<std::int64_t> prefix;
+      for (Operand o : kAllOperands)
+        prefix[idx(o)] =
+            prefix_product(shapes.prefix_dims[idx(o)][shapes.of_class[k][idx(o)]], c.temporal);
       least = std::min(least, refresh_bound(child, u, prefix, fills));
       for (Operand o : kAllOperands)
         least_fills[idx(o)] = std::min(least_fills[idx(o)], fills[idx(o)]);
@@ -1427,6 +1497,11 @@ private:
   // A sound lower bound on the cost of every pair whose child is below `level` (those of
   // `level` are exact already), MACs included. See docs/explorer.md.
   double lower_bound_below(int level) const {
+    return add_fill_floors(level, order_free_below(level), known_fills_);
+  }
+
+  // The terms of lower_bound_below that the order of level+1 leaves alone.
+  double order_free_below(int level) const {
     const BelowTerms &t = below_terms_[level];
     double e = t.constant;
     if (t.o_keeper_here) {
@@ -1435,14 +1510,26 @@ private:
       const double valid = t.o_takes - static_cast<double>(most_leaving(level));
       if (valid > 0) e += valid * t.o_valid_pj;
     }
-    for (Operand o : {Operand::W, Operand::I}) {
-      if (t.floor_pj[idx(o)] == 0) continue;
-      const double floor_words =
-          std::max(static_cast<double>(used_words_[idx(o)]),
-                   t.floor_from_fills[idx(o)] ? static_cast<double>(known_fills_[idx(o)]) : 0.0);
-      e += floor_words * t.floor_pj[idx(o)];
-    }
     return e;
+  }
+
+  // e plus the terms of lower_bound_below floored by the fills of level `level` (`fills`,
+  // bounds on them from the order of level+1).
+  double add_fill_floors(int level, double e, const OperandArray<std::int64_t> &fills) const {
+    for (Operand o : {Operand::W, Operand::I})
+      if (below_terms_[level].floor_pj[idx(o)] != 0) e += fill_floor(level, o, fills[idx(o)]);
+    return e;
+  }
+
+  // One operand's floor term of lower_bound_below, given a bound on its fills of `level`
+  // (0 for O, which has none).
+  double fill_floor(int level, Operand o, std::int64_t fills) const {
+    const BelowTerms &t = below_terms_[level];
+    if (t.floor_pj[idx(o)] == 0) return 0;
+    const double floor_words =
+        std::max(static_cast<double>(used_words_[idx(o)]),
+                 t.floor_from_fills[idx(o)] ? static_cast<double>(fills) : 0.0);
+    return floor_words * t.floor_pj[idx(o)];
   }
 
   // lower_bound_below(level) = constant + the O term of the MAC units' first touches (when
@@ -1554,15 +1641,10 @@ private:
   std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
   const std::atomic<bool> &stop_flag_ = shared_.stopped;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
-  using PrefixKey = std::array<std::int64_t, kNumDims + 1>; // level, then its trips
-  struct PrefixSlot {
-    bool used = false;
-    PrefixKey key{};
-    std::vector<OperandArray<std::int64_t>> least;
-  };
-  static constexpr int kPrefixSlotBits = 16;
-  std::vector<PrefixSlot> prefix_memo_;                    // 2^kPrefixSlotBits slots once used
-  std::vector<OperandArray<std::int64_t>> prefix_scratch_; // least_prefixes' working list
+  // order_shapes' memo, per level and dimension mask.
+  std::vector<std::unique_ptr<OrderShapes>> order_shapes_ =
+      std::vector<std::unique_ptr<OrderShapes>>(kMaxLevels << kNumDims);
+  OperandArray<std::vector<double>> shape_terms_; // bound_orders' working terms
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> divisors_memo_;
 };
 
@@ -1693,7 +1775,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
           continue;
         }
         s.apply(L - 1, expansion, top[i]);
-        top_orders[i].orders = s.price_orders(L - 1, 0.0, true);
+        top_orders[i].orders = s.price_orders(L - 1, 0.0);
       }
     });
   }
