@@ -199,6 +199,26 @@ TEST_CASE("explorer's cuts are sound at the tightest incumbent", "[correctness]"
       check_sound_at_tightest_incumbent(p, a, {Objective::Cycles, Objective::Energy});
     }
   }
+  // A small global buffer dear to read or to write, under which the loop orders decide: a
+  // node's bound must be the least over every order class of its level (search.cpp,
+  // OrderShapes::least). Each case fails if that least is taken over too few classes.
+  Problem p = small_conv(4, 4, 4, 1, 1);
+  p.size[idx(Dim::N)] = 2;
+  Architecture a = small_arch(true, false);
+  a.levels[0].capacity_words = 24;
+  a.levels[1].read_pj = 50;
+  a.levels[1].write_pj = 3;
+  a.levels[1].capacity_words = 16;
+  a.levels[2].read_pj = 50;
+  check_sound_at_tightest_incumbent(p, a);
+  p = small_conv(2, 2, 3, 3, 1);
+  p.size[idx(Dim::N)] = 2;
+  a = small_arch(false, false);
+  a.levels[1].read_pj = 12;
+  a.levels[1].write_pj = 50;
+  a.levels[1].capacity_words = 16;
+  a.levels[2].read_pj = 50;
+  check_sound_at_tightest_incumbent(p, a);
 }
 
 // The tile enumeration skips every tile below a partial one when a bound over all of them
