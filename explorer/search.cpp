@@ -344,6 +344,10 @@ public:
     const bool mirror_tied = mirror_ && !mode.relaxed && mirror_tied_above(level);
     const int num_spatials = static_cast<int>(x.spatials->size());
     const bool split_tiles = num_spatials < mode.parts;
+    // The tile enumeration's cut (least_first_check), which bounds groups of tiles by the
+    // first check of their nodes. (Not when tiles are shared out by their place: the cut would
+    // shift the places.)
+    const bool group_cut = mode.drop_with_cost && level > 0 && !split_tiles;
     for (int si = split_tiles ? 0 : mode.part; si < num_spatials;
          si += split_tiles ? 1 : mode.parts) {
       const SpatialChoice &sp = (*x.spatials)[si];
@@ -375,7 +379,8 @@ public:
             // Most nodes a search drops are beaten already by the bound without I (over 90% on
             // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
             if (mode.drop_with_cost && level > 0) {
-              if (cut(*mode.drop_with_cost + cost_above + own_orders_bound(level - 1, u) +
+              if (!group_cut &&
+                  cut(*mode.drop_with_cost + cost_above + own_orders_bound(level - 1, u) +
                           lower_bound_below(level - 1),
                       cycles)) {
                 count_pruned(1);
@@ -398,8 +403,7 @@ public:
             x.nodes.push_back(n);
           },
           [&](const DimArray<std::int64_t> &t, int di) {
-            // (Not when tiles are shared out by their place: the cut would shift the places.)
-            if (!mode.drop_with_cost || level == 0 || split_tiles) return false;
+            if (!group_cut) return false;
             if (di > 0 && !first_check_grows(left, t, di - 1)) return false;
             if (!cut(*mode.drop_with_cost + cost_above +
                          least_first_check(level, left, t, di, above, factors),
