@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -786,24 +787,36 @@ public:
       divs[idx(d)] = &divisors_of(p_.extent(d));
       by_table = by_table && divs[idx(d)]->size() <= 64;
     }
-    std::vector<std::array<std::uint8_t, kNumDims>> take_index(by_table ? scan : 0);
-    std::vector<DimArray<std::int64_t>> takes(by_table ? 0 : scan);
-    for (std::size_t k = 0; k < scan; ++k)
-      for (Dim d : kAllDims) {
-        const std::int64_t take =
+    // Whether a node fits depends only on its takes, which many nodes share: only the first
+    // node of each distinct takes is scanned (`firsts`).
+    std::vector<std::array<std::uint8_t, kNumDims>> take_index;
+    std::vector<DimArray<std::int64_t>> takes;
+    std::vector<std::size_t> firsts;
+    std::set<DimArray<std::int64_t>> seen;
+    for (std::size_t k = 0; k < scan; ++k) {
+      DimArray<std::int64_t> take;
+      for (Dim d : kAllDims)
+        take[idx(d)] =
             (*inner.spatials)[inner.nodes[k].spatial].factor[idx(d)] * inner.nodes[k].below[idx(d)];
-        const std::vector<std::int64_t> &dv = *divs[idx(d)];
-        if (by_table)
-          take_index[k][idx(d)] =
-              static_cast<std::uint8_t>(std::lower_bound(dv.begin(), dv.end(), take) - dv.begin());
-        else
-          takes[k][idx(d)] = take;
+      if (!seen.insert(take).second) continue;
+      firsts.push_back(k);
+      if (!by_table) {
+        takes.push_back(take);
+        continue;
       }
-    const auto fits_in = [&](std::size_t k, const DimArray<std::int64_t> &t,
+      std::array<std::uint8_t, kNumDims> index;
+      for (Dim d : kAllDims) {
+        const std::vector<std::int64_t> &dv = *divs[idx(d)];
+        index[idx(d)] = static_cast<std::uint8_t>(
+            std::lower_bound(dv.begin(), dv.end(), take[idx(d)]) - dv.begin());
+      }
+      take_index.push_back(index);
+    }
+    const auto fits_in = [&](std::size_t f, const DimArray<std::int64_t> &t,
                              const DimArray<std::uint64_t> &dividing) {
       for (Dim d : kAllDims)
-        if (by_table ? !(dividing[idx(d)] >> take_index[k][idx(d)] & 1)
-                     : t[idx(d)] % takes[k][idx(d)] != 0)
+        if (by_table ? !(dividing[idx(d)] >> take_index[f][idx(d)] & 1)
+                     : t[idx(d)] % takes[f][idx(d)] != 0)
           return false;
       return true;
     };
@@ -818,11 +831,11 @@ public:
           for (Dim d : kAllDims)
             for (std::size_t j = 0; j < divs[idx(d)]->size(); ++j)
               if (t[idx(d)] % (*divs[idx(d)])[j] == 0) dividing[idx(d)] |= 1ull << j;
-        std::size_t k = 0;
-        while (k < scan && !fits_in(k, t, dividing))
-          ++k;
+        std::size_t f = 0;
+        while (f < firsts.size() && !fits_in(f, t, dividing))
+          ++f;
         // Nothing fits among all the nodes: nothing below this top node fits.
-        out[i] = k < scan                                         ? inner.nodes[k].bound
+        out[i] = f < firsts.size()                                ? inner.nodes[firsts[f]].bound
                  : scan == inner.nodes.size() && !inner.truncated ? kInf
                                                                   : inner.nodes[scan - 1].bound;
       }
