@@ -524,11 +524,10 @@ public:
   // The loop-order classes of the node applied at `level` that may still win, least bound
   // first. Each is bounded in two steps, the second only if the first does not cut it:
   // the order bound (refresh_bound), exact for W and O updates; then the same with I's pair
-  // counted exactly. (I's bound misses the new rows that window loops bring, the largest
-  // gap: most orders that pass the first step are cut by the second, and pricing W and O
-  // exactly too would cost as much again.) The order bound depends on a class only through
-  // each operand's refresh prefix (OrderShapes), so each operand's term is computed once per
-  // distinct prefix.
+  // counted exactly, since I's term misses the new rows that window loops bring. W and O are
+  // priced exactly only for the orders searched (search_orders). The order bound depends on
+  // a class only through each operand's refresh prefix (OrderShapes), so each operand's term
+  // is computed once per distinct prefix.
   std::vector<Bounded> bound_orders(int level, double cost_above) {
     LevelChoice &c = choice_[level];
     const int child = level - 1;
