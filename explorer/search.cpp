@@ -377,8 +377,9 @@ public:
             apply_tile_trips(level, below, trips);
             Unions u = above;
             add_boxes(u, level - 1, &factors);
-            // Most nodes a search drops are beaten already by the bound without I (over 90% on
-            // AlexNet), which needs no input windows: try it first. Fills of I count 0 in it.
+            // Most nodes a search drops are beaten already by the bounds without I, which need
+            // no input windows: try them first. Fills of I count 0 in them. The first (each
+            // operand at its own best order) is skipped where the group cut has applied it.
             if (mode.drop_with_cost && level > 0) {
               if (!group_cut &&
                   cut(*mode.drop_with_cost + cost_above + own_orders_bound(level - 1, u) +
@@ -554,12 +555,12 @@ public:
       OperandArray<double> e;
       for (Operand o : kAllOperands)
         e[idx(o)] = terms[idx(o)][j[idx(o)]];
-      if (cut(cost_above + (e[0] + e[1] + e[2]) + order_free, cycles)) {
+      double bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
+      if (cut(bound, cycles)) {
         count_pruned(1);
         continue;
       }
       const std::vector<Dim> &order = (*shapes.orders)[k];
-      double bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
       if (u.present[idx(Operand::I)]) {
         c.order = order;
         const PairCounts exact = pair_counts(p_, spec(Operand::I, child, input_parent));
@@ -1533,7 +1534,7 @@ private:
   // bounds on them from the order of level+1).
   double add_fill_floors(int level, double e, const OperandArray<std::int64_t> &fills) const {
     for (Operand o : {Operand::W, Operand::I})
-      if (below_terms_[level].floor_pj[idx(o)] != 0) e += fill_floor(level, o, fills[idx(o)]);
+      e += fill_floor(level, o, fills[idx(o)]);
     return e;
   }
 
