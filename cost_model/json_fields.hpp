@@ -1,6 +1,6 @@
 // The strict reader of every JSON input (problems, architectures, mappings, networks,
-// energy tables, sweep configs): each value is read through a Field that knows its file and field path, so every
-// error names both, in the style of cost_model/json_io.hpp:
+// energy tables, sweep configs): each value is read through a Field that knows its file and field
+// path, so every error names both, in the style of cost_model/json_io.hpp:
 //   S.json: space.rf_bytes[2]: must be a positive integer, got -3
 // Unknown keys are rejected with the closest allowed key as a hint.
 #pragma once
