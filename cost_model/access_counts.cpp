@@ -12,21 +12,6 @@ AccessCounts start_counts(const Problem &p, const Architecture &a) {
   return c;
 }
 
-void add_pair_counts(AccessCounts &c, Operand o, int child, int parent, const PairCounts &pc) {
-  OperandCounts &up = c.levels[parent].operands[idx(o)];
-  up.reads += pc.parent_reads;
-  up.updates += pc.parent_updates;
-  if (child >= 0) c.levels[child].operands[idx(o)].fills += pc.child_fills;
-  for (int l = child + 1; l <= parent; ++l)
-    c.fanouts[l].words[idx(o)] += pc.fanout_words;
-}
-
-void finish_counts(AccessCounts &c) {
-  for (LevelCounts &l : c.levels)
-    for (OperandCounts &x : l.operands)
-      x.writes = x.fills + x.updates;
-}
-
 AccessCounts assemble_counts(
     const Problem &p, const Architecture &a, const Mapping &m,
     const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair) {

@@ -58,10 +58,25 @@ assemble_counts(const Problem &p, const Architecture &a, const Mapping &m,
 
 // The steps of assemble_counts, for callers that walk the chains themselves (the fast path of
 // cost_model/pair_model.hpp): all-zero counts with the MACs set; one pair's counts added;
-// writes set to fills plus updates.
+// writes set to fills plus updates. (The last two are inline: the fast path runs them for
+// every pair of every mapping it evaluates.)
 AccessCounts start_counts(const Problem &p, const Architecture &a);
-void add_pair_counts(AccessCounts &c, Operand o, int child, int parent, const PairCounts &pc);
-void finish_counts(AccessCounts &c);
+
+inline void add_pair_counts(AccessCounts &c, Operand o, int child, int parent,
+                            const PairCounts &pc) {
+  OperandCounts &up = c.levels[parent].operands[idx(o)];
+  up.reads += pc.parent_reads;
+  up.updates += pc.parent_updates;
+  if (child >= 0) c.levels[child].operands[idx(o)].fills += pc.child_fills;
+  for (int l = child + 1; l <= parent; ++l)
+    c.fanouts[l].words[idx(o)] += pc.fanout_words;
+}
+
+inline void finish_counts(AccessCounts &c) {
+  for (LevelCounts &l : c.levels)
+    for (OperandCounts &x : l.operands)
+      x.writes = x.fills + x.updates;
+}
 
 // A readable, line-per-field listing, for test failure messages and debugging.
 std::string to_string(const AccessCounts &c, const std::vector<std::string> &level_names);

@@ -26,11 +26,15 @@ struct Nest {
   std::array<int, kMaxLevels + 1> first_above;   // [c + 1]: loops above level c are [it, n)
   std::array<std::int64_t, kMaxLoops + 1> outer; // [i]: the product of temporal trips of [i, n)
   std::array<DimArray<std::int64_t>, kMaxLevels + 1> tiles; // [l + 1]: level l's tile; [0]: MAC
+  // [l + 1]: the product of level l's tile on each operand's plain axes; [0]: MAC.
+  std::array<OperandArray<std::int64_t>, kMaxLevels + 1> tile_plain;
   // Per level: the product of its spatial trips, of those on each operand's plain axes, and
   // of its temporal trips on O's axes.
   std::array<std::int64_t, kMaxLevels> spatial;
   std::array<OperandArray<std::int64_t>, kMaxLevels> spatial_plain;
   std::array<std::int64_t, kMaxLevels> temporal_o;
+  // [l]: the product of the spatial trips of levels l and outward; [L]: 1.
+  std::array<std::int64_t, kMaxLevels + 1> spatial_from;
 };
 
 enum class ReadResult : std::uint8_t { Ok, Imperfect, TooManyLoops };
@@ -42,8 +46,10 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   const int L = a.num_levels();
   DimArray<std::int64_t> inner; // mixed-radix strides: same-dimension trips inside
   inner.fill(1);
+  DimArray<std::uint64_t> loops_of{}; // bit i: loop i is on dimension d
   std::array<DimArray<std::int64_t>, kMaxLevels> level_trips;
-  const auto place = [&](const Loop &loop, int l, bool temporal) {
+  // What every loop records; returns its bit.
+  const auto place = [&](const Loop &loop, int l) {
     const int d = idx(loop.dim);
     const std::int64_t t = loop.trip;
     const int i = x.n;
@@ -54,15 +60,9 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     x.level[i] = l;
     inner[d] *= t;
     level_trips[l][d] *= t;
-    for (Operand o : kAllOperands) {
-      const bool plain = kPlainDims[idx(o)] >> d & 1;
-      x.plain[idx(o)] |= plain ? bit : 0;
-      x.spatial_plain[l][idx(o)] *= plain && !temporal ? t : 1;
-    }
-    x.temporal |= temporal ? bit : 0;
-    x.temporal_o[l] *= temporal && (kPlainDims[idx(Operand::O)] >> d & 1) ? t : 1;
-    x.spatial[l] *= temporal ? 1 : t;
+    loops_of[d] |= bit;
     x.n += t > 1;
+    return bit;
   };
   for (int l = 0; l < L; ++l) {
     x.first_above[l] = x.n;
@@ -72,20 +72,39 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     // Inside out: a level's spatial loops sit inside its temporal ones.
     const LevelLoops &ll = m.levels[l];
     if (x.n + ll.spatial.size() + ll.temporal.size() > kMaxLoops) return ReadResult::TooManyLoops;
-    for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it)
-      place(*it, l, false);
-    for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it)
-      place(*it, l, true);
+    for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it) {
+      place(*it, l);
+      x.spatial[l] *= it->trip;
+      for (Operand o : kAllOperands)
+        x.spatial_plain[l][idx(o)] *= kPlainDims[idx(o)] >> idx(it->dim) & 1 ? it->trip : 1;
+    }
+    for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it) {
+      x.temporal |= place(*it, l);
+      x.temporal_o[l] *= kPlainDims[idx(Operand::O)] >> idx(it->dim) & 1 ? it->trip : 1;
+    }
   }
   if (inner != p.size) return ReadResult::Imperfect;
   x.first_above[L] = x.n;
+  for (int d = 0; d < kNumDims; ++d)
+    for (Operand o : kAllOperands)
+      x.plain[idx(o)] |= kPlainDims[idx(o)] >> d & 1 ? loops_of[d] : 0;
   x.outer[x.n] = 1;
   for (int i = x.n - 1; i >= 0; --i)
     x.outer[i] = x.outer[i + 1] * (x.temporal >> i & 1 ? x.trip[i] : 1);
   x.tiles[0].fill(1);
-  for (int l = 0; l < L; ++l)
-    for (int d = 0; d < kNumDims; ++d)
-      x.tiles[l + 1][d] = x.tiles[l][d] * level_trips[l][d];
+  x.tile_plain[0] = {1, 1, 1};
+  for (int l = 0; l < L; ++l) {
+    x.tile_plain[l + 1] = {1, 1, 1};
+    for (int d = 0; d < kNumDims; ++d) {
+      const std::int64_t t = x.tiles[l][d] * level_trips[l][d];
+      x.tiles[l + 1][d] = t;
+      for (Operand o : kAllOperands)
+        x.tile_plain[l + 1][idx(o)] *= kPlainDims[idx(o)] >> d & 1 ? t : 1;
+    }
+  }
+  x.spatial_from[L] = 1;
+  for (int l = L - 1; l >= 0; --l)
+    x.spatial_from[l] = x.spatial_from[l + 1] * x.spatial[l];
   return ReadResult::Ok;
 }
 
@@ -113,19 +132,18 @@ struct Pair {
   const Architecture &a;
   Operand o;
   int child, parent, L;
-  std::int64_t tile_plain = 1; // the child's tile on the operand's plain axes
-  int whole_from = 0;          // carries at loops [whole_from, n) bring whole tiles
-  std::int64_t whole = 1;      // the product of their temporal trips
+  std::int64_t tile_plain; // the child's tile on the operand's plain axes
+  std::int64_t above;      // the product of the spatial trips above the parent
+  int whole_from = 0;      // carries at loops [whole_from, n) bring whole tiles
+  std::int64_t whole = 1;  // the product of their temporal trips
 
   Pair(const Nest &nest, const Architecture &arch, Operand op, int c, int p)
-      : x(nest), a(arch), o(op), child(c), parent(p), L(arch.num_levels()) {
-    const DimArray<std::int64_t> &t = x.tiles[c + 1];
-    for (int d = 0; d < kNumDims; ++d) // (a fixed count: no branch to mispredict)
-      tile_plain *= kPlainDims[idx(o)] >> d & 1 ? t[d] : 1;
+      : x(nest), a(arch), o(op), child(c), parent(p), L(arch.num_levels()),
+        tile_plain(nest.tile_plain[c + 1][idx(op)]), above(nest.spatial_from[p + 1]) {
     // Above a MAC unit every carry brings a fresh word; above a level, every carry at or
     // outside its innermost loop on a plain axis brings whole tiles.
-    const std::uint64_t above = bits_from(x.first_above[c + 1]) & x.temporal;
-    const std::uint64_t plain_above = above & x.plain[idx(o)];
+    const std::uint64_t temporal_above = bits_from(x.first_above[c + 1]) & x.temporal;
+    const std::uint64_t plain_above = temporal_above & x.plain[idx(o)];
     whole_from = c < 0 ? 0 : plain_above == 0 ? x.n : std::countr_zero(plain_above);
     whole = x.outer[whole_from];
   }
@@ -156,7 +174,7 @@ struct Pair {
 // ---- W -------------------------------------------------------------------------------
 
 PairCounts weight_pair(const Pair &pr) {
-  const std::int64_t above = product(pr.x.spatial, pr.parent + 1, pr.L - 1);
+  const std::int64_t above = pr.above;
   const std::int64_t fills = pr.box_words(pr.crossed(Unite::None), above, pr.whole);
   PairCounts c;
   c.parent_reads = pr.box_words(pr.crossed(Unite::Multicast), above, pr.whole);
@@ -201,7 +219,7 @@ std::int64_t valid_fills(const Pair &pr, const Pair::Crossed &united, const int 
 }
 
 PairCounts output_pair(const Pair &pr, const int *chain, int k) {
-  const std::int64_t above = product(pr.x.spatial, pr.parent + 1, pr.L - 1);
+  const std::int64_t above = pr.above;
   const std::int64_t updates = pr.box_words(pr.crossed(Unite::Reduction), above, pr.whole);
   const Pair::Crossed all_united = pr.crossed(Unite::All);
   const std::int64_t distinct = pr.box_words(all_united, above, pr.whole);
@@ -289,7 +307,7 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
       wrap[w][side] -= (x.trip[i] - 1) * x.stride[i];
     }
   }
-  const std::int64_t above = product(x.spatial, pr.parent + 1, pr.L - 1);
+  const std::int64_t above = pr.above;
   std::array<WindowUnion, 2> alone, multicast; // (large: filled in place)
   input_windows(pr, p, Unite::None, alone);
   const std::int64_t fills =

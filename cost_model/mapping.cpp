@@ -20,10 +20,6 @@ std::vector<PlacedLoop> flatten(const Mapping &m) {
   return nest;
 }
 
-bool keeps(const Architecture &a, const Mapping &m, int level, Operand o) {
-  return a.levels[level].keeps[idx(o)] && !m.bypasses(level, o);
-}
-
 std::int64_t tile_extent(const Mapping &m, int level, Dim d) {
   std::int64_t e = 1;
   for (int l = 0; l <= level; ++l) {

@@ -70,7 +70,10 @@ struct PlacedLoop {
 std::vector<PlacedLoop> flatten(const Mapping &m);
 
 // Whether level L keeps operand o under this mapping (architecture keeps, minus bypass).
-bool keeps(const Architecture &a, const Mapping &m, int level, Operand o);
+// (Inline: the cost model asks it for every pair of every mapping it evaluates.)
+inline bool keeps(const Architecture &a, const Mapping &m, int level, Operand o) {
+  return a.levels[level].keeps[idx(o)] && !m.bypasses(level, o);
+}
 
 // Product of the trips of dimension d in the tile of one instance of `level`
 // (levels[level] and all levels inside). For level -1 (a MAC unit) it is 1.

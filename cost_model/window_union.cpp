@@ -128,7 +128,41 @@ bool window_is_interval(std::int64_t A, std::int64_t s, std::int64_t B, std::int
 
 } // namespace
 
-void WindowUnion::init(const WindowKey &k) {
+// The interval case with several united loops: the siblings' offsets in words, sorted, then
+// their distinct gaps. False if they have more distinct gaps than the closed form keeps.
+// (Apart from init(): its large array would make every init() pay for its stack frame.)
+bool WindowUnion::gaps_from_offsets(const WindowKey &k) {
+  std::array<std::int64_t, kMaxSiblings> offset;
+  offset[0] = 0;
+  std::int64_t n = 1;
+  const auto spread = [&](const UnionLoop &u, std::int64_t unit) {
+    for (std::int64_t c = 1; c < u.trip; ++c)
+      for (std::int64_t i = 0; i < n; ++i)
+        offset[c * n + i] = offset[i] + c * u.stride * unit;
+    n *= u.trip;
+  };
+  for (int i = 0; i < k.np; ++i)
+    spread(k.p_union[i], k.stride);
+  for (int i = 0; i < k.nr; ++i)
+    spread(k.r_union[i], k.dilation);
+  if (k.np + k.nr > 1) std::sort(offset.begin(), offset.begin() + n); // one loop's are sorted
+  gaps_ = 0;
+  for (std::int64_t i = 1; i < n; ++i) {
+    const std::int64_t g = offset[i] - offset[i - 1];
+    if (g == 0) continue; // coinciding siblings add nothing
+    int j = 0;
+    while (j < gaps_ && gap_[j] != g)
+      ++j;
+    if (j == gaps_) {
+      if (gaps_ == kMaxGaps) return false;
+      gap_[gaps_] = g, count_[gaps_++] = 0;
+    }
+    ++count_[j];
+  }
+  return true;
+}
+
+void WindowUnion::init_general(const WindowKey &k) {
   closed_ = false;
   stride_ = k.stride;
   dilation_ = k.dilation;
@@ -145,38 +179,7 @@ void WindowUnion::init(const WindowKey &k) {
       count_[0] = u.trip - 1;
     }
   } else if (siblings <= kMaxSiblings && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
-    // The interval case: the siblings' offsets in words, sorted, then their gaps.
-    std::array<std::int64_t, kMaxSiblings> offset;
-    offset[0] = 0;
-    std::int64_t n = 1;
-    const auto spread = [&](const UnionLoop &u, std::int64_t unit) {
-      for (std::int64_t c = 1; c < u.trip; ++c)
-        for (std::int64_t i = 0; i < n; ++i)
-          offset[c * n + i] = offset[i] + c * u.stride * unit;
-      n *= u.trip;
-    };
-    for (int i = 0; i < k.np; ++i)
-      spread(k.p_union[i], k.stride);
-    for (int i = 0; i < k.nr; ++i)
-      spread(k.r_union[i], k.dilation);
-    if (k.np + k.nr > 1) std::sort(offset.begin(), offset.begin() + n); // one loop's are sorted
-    closed_ = true;
-    gaps_ = 0;
-    for (std::int64_t i = 1; i < n && closed_; ++i) {
-      const std::int64_t g = offset[i] - offset[i - 1];
-      if (g == 0) continue; // coinciding siblings add nothing
-      int j = 0;
-      while (j < gaps_ && gap_[j] != g)
-        ++j;
-      if (j == gaps_) {
-        if (gaps_ == kMaxGaps) {
-          closed_ = false;
-          break;
-        }
-        gap_[gaps_] = g, count_[gaps_++] = 0;
-      }
-      ++count_[j];
-    }
+    closed_ = gaps_from_offsets(k);
   }
   if (closed_) {
     all_ = length_;

@@ -77,12 +77,27 @@ WindowSizes window_sizes_memo(const WindowKey &k);
 class WindowUnion {
 public:
   // Ignores k's shift. Leaves the object (uninitialized until then) ready for all() and kept().
-  void init(const WindowKey &k);
+  // (The cost model's most frequent case, a lone window of unit stride with no holes, is
+  // inline: it is a few assignments.)
+  void init(const WindowKey &k) {
+    if (k.np + k.nr == 0 && k.stride == 1 && k.dilation <= k.ep) {
+      closed_ = true;
+      gaps_ = 0;
+      stride_ = 1;
+      dilation_ = k.dilation;
+      length_ = all_ = k.ep + (k.er - 1) * k.dilation;
+      return;
+    }
+    init_general(k);
+  }
   std::int64_t all() const { return all_; }
   std::int64_t kept(std::int64_t dp, std::int64_t dr) const;
   bool closed_form() const { return closed_; } // false: kept() goes through the memo
 
 private:
+  void init_general(const WindowKey &k);
+  bool gaps_from_offsets(const WindowKey &k);
+
   // Sibling gaps in closed form: distinct nonzero gap values and their multiplicities.
   static constexpr int kMaxGaps = 8;
   // More siblings than this use the memo (real layers have far fewer on one axis).
