@@ -130,7 +130,6 @@ bool window_is_interval(std::int64_t A, std::int64_t s, std::int64_t B, std::int
 
 // The interval case with several united loops: the siblings' offsets in words, sorted, then
 // their distinct gaps. False if they have more distinct gaps than the closed form keeps.
-// (Apart from init(): its large array would make every init() pay for its stack frame.)
 bool WindowUnion::gaps_from_offsets(const WindowKey &k) {
   std::array<std::int64_t, kMaxSiblings> offset;
   offset[0] = 0;
