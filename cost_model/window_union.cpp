@@ -115,15 +115,12 @@ WindowSizes window_sizes_memo(const WindowKey &k) {
 
 namespace {
 
-// Whether { a*s + b*d : a < A, b < B } has no holes, with the usual cases decided without
-// distinct_sums: with s = 1 the rows are the intervals [b*d, b*d + A), contiguous when
-// d <= A (and symmetrically for d = 1).
+// Whether { a*s + b*d : a < A, b < B } has no holes (WindowUnion::interval_without_sums,
+// else by distinct_sums when no stride or extent is 1).
 bool window_is_interval(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
-  if (A == 1) return B == 1 || d == 1;
-  if (B == 1) return s == 1;
-  if (s == 1) return d <= A;
-  if (d == 1) return s <= B;
-  return distinct_sums(A, s, B, d) == (A - 1) * s + (B - 1) * d + 1;
+  if (WindowUnion::interval_without_sums(A, s, B, d)) return true;
+  return A > 1 && B > 1 && s > 1 && d > 1 &&
+         distinct_sums(A, s, B, d) == (A - 1) * s + (B - 1) * d + 1;
 }
 
 } // namespace
@@ -162,24 +159,17 @@ bool WindowUnion::gaps_from_offsets(const WindowKey &k) {
 }
 
 void WindowUnion::init_general(const WindowKey &k) {
+  if (k.np + k.nr <= 1 && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
+    init_one_loop(k); // an interval only distinct_sums could tell
+    return;
+  }
   closed_ = false;
   stride_ = k.stride;
   dilation_ = k.dilation;
   length_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
   const std::int64_t siblings = union_trips(k.p_union, k.np) * union_trips(k.r_union, k.nr);
-  if (k.np + k.nr <= 1 && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
-    // The interval case with at most one united loop, of trip T and stride u (in words):
-    // T-1 gaps of u. (The usual case, and the cost model's hottest: no offsets to list.)
-    closed_ = true;
-    gaps_ = k.np + k.nr;
-    if (gaps_ == 1) {
-      const UnionLoop &u = k.np == 1 ? k.p_union[0] : k.r_union[0];
-      gap_[0] = u.stride * (k.np == 1 ? k.stride : k.dilation);
-      count_[0] = u.trip - 1;
-    }
-  } else if (siblings <= kMaxSiblings && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
+  if (siblings <= kMaxSiblings && window_is_interval(k.ep, k.stride, k.er, k.dilation))
     closed_ = gaps_from_offsets(k);
-  }
   if (closed_) {
     all_ = length_;
     for (int j = 0; j < gaps_; ++j)

@@ -20,6 +20,7 @@
 // in a per-thread memo.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -77,24 +78,44 @@ WindowSizes window_sizes_memo(const WindowKey &k);
 class WindowUnion {
 public:
   // Ignores k's shift. Leaves the object (uninitialized until then) ready for all() and kept().
-  // (The cost model's most frequent case, a lone window of unit stride with no holes, is
-  // inline: it is a few assignments.)
+  // (Inline where the window is an interval by the rules without distinct_sums and at most
+  // one loop is united: the cost model's most frequent case, a few assignments.)
   void init(const WindowKey &k) {
-    if (k.np + k.nr == 0 && k.stride == 1 && k.dilation <= k.ep) {
-      closed_ = true;
-      gaps_ = 0;
-      stride_ = 1;
-      dilation_ = k.dilation;
-      length_ = all_ = k.ep + (k.er - 1) * k.dilation;
-      return;
-    }
-    init_general(k);
+    if (k.np + k.nr <= 1 && interval_without_sums(k.ep, k.stride, k.er, k.dilation))
+      init_one_loop(k);
+    else
+      init_general(k);
   }
   std::int64_t all() const { return all_; }
   std::int64_t kept(std::int64_t dp, std::int64_t dr) const;
   bool closed_form() const { return closed_; } // false: kept() goes through the memo
 
+  // Whether { a*s + b*d : a < A, b < B } has no holes, by the usual cases (false where
+  // only distinct_sums can tell): with s = 1 the rows are the intervals [b*d, b*d + A),
+  // contiguous when d <= A (and symmetrically for d = 1).
+  static bool interval_without_sums(std::int64_t A, std::int64_t s, std::int64_t B,
+                                    std::int64_t d) {
+    if (A == 1) return B == 1 || d == 1;
+    if (B == 1) return s == 1;
+    return s == 1 ? d <= A : d == 1 && s <= B;
+  }
+
 private:
+  // The interval case with at most one united loop, of trip T and stride u (in words): T-1
+  // gaps of u, with no offsets to list.
+  void init_one_loop(const WindowKey &k) {
+    closed_ = true;
+    stride_ = k.stride;
+    dilation_ = k.dilation;
+    length_ = all_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
+    gaps_ = k.np + k.nr;
+    if (gaps_ == 1) {
+      const UnionLoop &u = k.np == 1 ? k.p_union[0] : k.r_union[0];
+      gap_[0] = u.stride * (k.np == 1 ? k.stride : k.dilation);
+      count_[0] = u.trip - 1;
+      all_ += count_[0] * std::min(gap_[0], length_);
+    }
+  }
   void init_general(const WindowKey &k);
   bool gaps_from_offsets(const WindowKey &k);
 
