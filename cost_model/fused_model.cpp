@@ -25,7 +25,8 @@ struct Nest {
   OperandArray<std::uint64_t> plain{};           // bit i: loop i is on one of o's plain axes
   std::array<int, kMaxLevels + 1> first_above;   // [c + 1]: loops above level c are [it, n)
   std::array<std::int64_t, kMaxLoops + 1> outer; // [i]: the product of temporal trips of [i, n)
-  std::array<DimArray<std::int64_t>, kMaxLevels + 1> tiles; // [l + 1]: level l's tile; [0]: MAC
+  // [l + 1]: level l's tile; [0]: MAC (not set for the outermost level: no pair's child).
+  std::array<DimArray<std::int64_t>, kMaxLevels + 1> tiles;
   // [l + 1]: the product of level l's tile on each operand's plain axes; [0]: MAC.
   std::array<OperandArray<std::int64_t>, kMaxLevels + 1> tile_plain;
   // Per level: the product of its spatial trips, of those on each operand's plain axes, and
@@ -91,9 +92,10 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   x.outer[x.n] = 1;
   for (int i = x.n - 1; i >= 0; --i)
     x.outer[i] = x.outer[i + 1] * (x.temporal >> i & 1 ? x.trip[i] : 1);
+  // The tiles of the MAC units and of every level but the outermost (no pair's child).
   x.tiles[0].fill(1);
   x.tile_plain[0] = {1, 1, 1};
-  for (int l = 0; l < L; ++l) {
+  for (int l = 0; l + 1 < L; ++l) {
     x.tile_plain[l + 1] = {1, 1, 1};
     for (int d = 0; d < kNumDims; ++d) {
       const std::int64_t t = x.tiles[l][d] * level_trips[l][d];
