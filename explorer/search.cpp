@@ -588,6 +588,10 @@ public:
     const std::vector<std::vector<Dim>> *orders = nullptr;
     OperandArray<std::vector<std::uint32_t>> prefix_dims; // dimension masks; 0: no such loop
     std::vector<OperandArray<std::uint8_t>> of_class;     // per class, an index per operand
+    // Class k's set of dimensions for operand o.
+    std::uint32_t dims(std::size_t k, Operand o) const {
+      return prefix_dims[idx(o)][of_class[k][idx(o)]];
+    }
     // The classes whose sets include no other class's sets for every operand (of classes
     // with equal sets, the first): whatever the trips, every other class's prefixes are at
     // least one of these classes', so the least order bound is at one of them.
@@ -617,14 +621,11 @@ public:
       }
       shapes.of_class.push_back(index);
     }
-    const auto dims_of = [&](std::size_t k, Operand o) {
-      return shapes.prefix_dims[idx(o)][shapes.of_class[k][idx(o)]];
-    };
     const auto beaten_by = [&](std::size_t k, std::size_t other) { // other's sets within k's
       bool equal = true;
       for (Operand o : kAllOperands) {
-        if (dims_of(other, o) & ~dims_of(k, o)) return false;
-        equal = equal && dims_of(other, o) == dims_of(k, o);
+        if (shapes.dims(other, o) & ~shapes.dims(k, o)) return false;
+        equal = equal && shapes.dims(other, o) == shapes.dims(k, o);
       }
       return !equal || other < k;
     };
@@ -1466,8 +1467,7 @@ private:
     for (const std::size_t k : shapes.least) {
       OperandArray<std::int64_t> prefix;
       for (Operand o : kAllOperands)
-        prefix[idx(o)] =
-            prefix_product(shapes.prefix_dims[idx(o)][shapes.of_class[k][idx(o)]], c.temporal);
+        prefix[idx(o)] = prefix_product(shapes.dims(k, o), c.temporal);
       least = std::min(least, refresh_bound(child, u, prefix, fills));
       for (Operand o : kAllOperands)
         least_fills[idx(o)] = std::min(least_fills[idx(o)], fills[idx(o)]);
@@ -1933,8 +1933,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   r.stats.evaluated = shared.evaluated.load();
   r.stats.valid = shared.valid.load();
   r.stats.pruned = shared.pruned.load();
-  r.stats.exhaustive = !shared.stopped.load();
-  r.stats.optimal = r.stats.exhaustive && !opt.imperfect;
+  r.stats.exhaustive = r.stats.optimal = !shared.stopped.load(); // refine_result may clear it
   r.stats.mapspace_size = opt.count_mapspace ? root.count(L - 1, 1) : -1;
   r.found = shared.have_best;
   double lb = r.found ? shared.best_values[0] : kInf;
