@@ -8,7 +8,9 @@
 # mappings (analytical_counts: the access counts; price: energy, cycles and capacity on top),
 # and with --explore the instructions of `tessel explore --problem alexnet:conv2` on 1 and 2
 # threads (a few minutes under callgrind). TESSEL defaults to build/tessel. Needs valgrind
-# (apt-get install valgrind); the binary needs its symbols (not stripped), not debug info.
+# (apt-get install valgrind), and a build without debug info (as tools/build.sh makes): with it,
+# callgrind files a function under each source file inlined into it, and the per-call figures
+# are not found.
 set -euo pipefail
 
 explore=0
