@@ -934,14 +934,11 @@ public:
 
   double macs_energy() const { return static_cast<double>(p_.macs()) * a_.mac_pj; }
 
-  // Complete mappings below tile(level), counting order classes, by memoized recursion
-  // over (level, tile, PEs used above).
+  // Complete mappings below tile(level), counting order classes: the sum over the level's
+  // spatial choices of the mappings below what each leaves (count_left). Memoized per
+  // (level, tile, PEs used above).
   double count(int level, std::int64_t used_above) {
-    std::array<std::int64_t, kNumDims + 2> key{};
-    key[0] = level;
-    key[1] = opt_.constraints.min_utilization > 0 ? used_above : 0;
-    for (Dim d : kAllDims)
-      key[2 + idx(d)] = tile(level)[idx(d)];
+    const CountKey key = count_key(level, used_above, tile(level));
     const auto it = count_memo_.find(key);
     if (it != count_memo_.end()) return it->second;
     const DimArray<std::int64_t> here = tile(level);
@@ -952,25 +949,49 @@ public:
       DimArray<std::int64_t> left;
       for (Dim d : kAllDims)
         left[idx(d)] = here[idx(d)] / sp.factor[idx(d)];
-      for_each_tile_below(
-          level, left,
-          [&](const DimArray<std::int64_t> &below, const DimArray<std::int64_t> &trips) {
-            std::uint32_t mask = 0;
-            for (Dim d : kAllDims)
-              if (trips[idx(d)] > 1) mask |= 1u << idx(d);
-            const double n_orders = static_cast<double>(orders(level, mask).size());
-            if (level == 0) {
-              total += n_orders;
-              return;
-            }
-            const DimArray<std::int64_t> saved = tile(level - 1);
-            tile(level - 1) = below;
-            total += n_orders * count(level - 1, used);
-            tile(level - 1) = saved;
-          });
+      total += count_left(level, used, left);
     }
     count_memo_.emplace(key, total);
     return total;
+  }
+
+  // Complete mappings below a level whose spatial loops leave `left` to its temporal loops
+  // and the levels below: each tile below that fits, times the level's order classes, times
+  // the mappings below it. Memoized per (level, left, PEs used): the placements of one factor
+  // vector, and spatial choices under other tiles, often leave the same.
+  double count_left(int level, std::int64_t used, const DimArray<std::int64_t> &left) {
+    const CountKey key = count_key(level, used, left);
+    const auto it = count_left_memo_.find(key);
+    if (it != count_left_memo_.end()) return it->second;
+    double total = 0;
+    for_each_tile_below(
+        level, left, [&](const DimArray<std::int64_t> &below, const DimArray<std::int64_t> &trips) {
+          std::uint32_t mask = 0;
+          for (Dim d : kAllDims)
+            if (trips[idx(d)] > 1) mask |= 1u << idx(d);
+          const double n_orders = static_cast<double>(orders(level, mask).size());
+          if (level == 0) {
+            total += n_orders;
+            return;
+          }
+          const DimArray<std::int64_t> saved = tile(level - 1);
+          tile(level - 1) = below;
+          total += n_orders * count(level - 1, used);
+          tile(level - 1) = saved;
+        });
+    count_left_memo_.emplace(key, total);
+    return total;
+  }
+
+  // The memos' key: the level, the PEs used (only a minimum utilization reads them) and a tile.
+  using CountKey = std::array<std::int64_t, kNumDims + 2>;
+  CountKey count_key(int level, std::int64_t used, const DimArray<std::int64_t> &tile) const {
+    CountKey key{};
+    key[0] = level;
+    key[1] = opt_.constraints.min_utilization > 0 ? used : 0;
+    for (Dim d : kAllDims)
+      key[2 + idx(d)] = tile[idx(d)];
+    return key;
   }
 
 private:
@@ -1655,7 +1676,7 @@ private:
       std::vector<OperandArray<std::int64_t>>(kMaxLevels + 1);
   std::uint64_t checks_ = 0;
   std::int64_t pruned_ = 0; // not yet added to shared_.pruned
-  std::map<std::array<std::int64_t, kNumDims + 2>, double> count_memo_;
+  std::map<CountKey, double> count_memo_, count_left_memo_;
   const std::atomic<bool> &stop_flag_ = shared_.stopped;
   std::map<std::pair<int, std::uint32_t>, std::vector<std::vector<Dim>>> constrained_orders_;
   // order_shapes' memo, per level and dimension mask.
