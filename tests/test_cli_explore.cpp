@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 using namespace tessel;
 using namespace tessel::test;
 
@@ -50,6 +52,31 @@ TEST_CASE("explore's mapping re-evaluates with tessel eval to the same numbers",
   CHECK(layer["stats"]["evaluated"].get<std::int64_t>() > 0);
   CHECK(layer["schedule"].get<std::string>().find("Schedule") != std::string::npos);
   check_reevaluates(dir, "tiny.json", layer);
+}
+
+TEST_CASE("explore --count-mapspace reports the same mapspace size in text and JSON",
+          "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("tiny.json", kProblem);
+  const std::vector<std::string> args = {"explore",   "--arch",           "arch.json", "--problem",
+                                         "tiny.json", "--count-mapspace", "-q"};
+  std::vector<std::string> json_args = args;
+  json_args.insert(json_args.end(), {"--format", "json"});
+  const CliResult j = run_cli(json_args, dir.path());
+  REQUIRE(j.exit_code == 0);
+  const double size = parse_json(j.out, "stdout")["layers"][0]["stats"]["mapspace_size"];
+  CHECK(size > 1000);
+  const CliResult text = run_cli(args, dir.path());
+  REQUIRE(text.exit_code == 0);
+  CHECK_THAT(text.out, Catch::Contains(", mapspace " + std::to_string(std::llround(size)) +
+                                       " mappings (loop-order classes counted once)"));
+  // Without the option the size is not counted, and not reported.
+  const CliResult plain = run_cli(
+      {"explore", "--arch", "arch.json", "--problem", "tiny.json", "-q", "--format", "json"},
+      dir.path());
+  REQUIRE(plain.exit_code == 0);
+  CHECK_FALSE(parse_json(plain.out, "stdout")["layers"][0]["stats"].contains("mapspace_size"));
 }
 
 TEST_CASE("explore of a network reports per-layer results and repeat-weighted totals",

@@ -349,6 +349,9 @@ int run_explore(const Args &args) {
         << format_int(o.result.stats.evaluated) << " mappings evaluated, "
         << format_int(o.result.stats.pruned) << " pruned, "
         << format_fixed(o.result.stats.seconds, 2) << " s";
+      if (o.result.stats.mapspace_size >= 0)
+        s << ", mapspace " << format_fixed(o.result.stats.mapspace_size, 0)
+          << " mappings (loop-order classes counted once)";
       if (o.bypass)
         s << ", " << o.bypass->searched << " of " << o.bypass->combinations
           << " bypass combinations searched";
