@@ -46,6 +46,12 @@ struct Evaluation {
   std::vector<UtilizationLoss> losses;
 };
 
+// v[i], or all zero past v's end: the reports read an evaluation's per-level vectors by the
+// architecture's levels.
+template <typename T> T at_or_zero(const std::vector<T> &v, std::size_t i) {
+  return i < v.size() ? v[i] : T{};
+}
+
 // Capacity use per level. Precondition: validate(m, p, a) passed.
 std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, const Mapping &m);
 

@@ -585,10 +585,6 @@ void pretty(const Json &j, int indent, std::string &out) {
   out += std::string(indent, ' ') + (j.is_array() ? "]" : "}");
 }
 
-template <typename T> T at_or(const std::vector<T> &v, std::size_t i, T dflt = T{}) {
-  return i < v.size() ? v[i] : dflt;
-}
-
 } // namespace
 
 // ---- public functions
@@ -854,8 +850,8 @@ Json to_json(const Evaluation &e, const Problem &p, const Architecture &a) {
 
   Json levels = Json::array();
   for (int l = 0; l < a.num_levels(); ++l) {
-    const LevelCounts counts = at_or(e.counts.levels, l);
-    const LevelEnergy energy = at_or(e.level_energy, l);
+    const LevelCounts counts = at_or_zero(e.counts.levels, l);
+    const LevelEnergy energy = at_or_zero(e.level_energy, l);
     Json level;
     level["name"] = a.levels[l].name;
     level["energy_pj"] = energy.total_pj;
@@ -885,8 +881,8 @@ Json to_json(const Evaluation &e, const Problem &p, const Architecture &a) {
 
   Json fanouts = Json::array();
   for (int l = 0; l < a.num_levels(); ++l) {
-    const FanoutCounts words = at_or(e.counts.fanouts, l);
-    const double energy = at_or(e.fanout_energy_pj, l);
+    const FanoutCounts words = at_or_zero(e.counts.fanouts, l);
+    const double energy = at_or_zero(e.fanout_energy_pj, l);
     const Fanout &f = a.levels[l].fanout;
     const bool used = words.words[0] || words.words[1] || words.words[2];
     if (f.size() == 1 && !used && energy == 0.0) continue;

@@ -61,10 +61,6 @@ namespace {
 // Energies: whole pJ when large, else a few decimals.
 std::string format_pj(double v) { return format_fixed(v, std::fabs(v) >= 1000 ? 0 : 2); }
 
-template <typename T> T at_or(const std::vector<T> &v, std::size_t i) {
-  return i < v.size() ? v[i] : T{};
-}
-
 } // namespace
 
 std::string evaluation_table(const Problem &p, const Architecture &a, const Mapping &m,
@@ -83,8 +79,8 @@ std::string evaluation_table(const Problem &p, const Architecture &a, const Mapp
   out << "Accesses (words) and energy, per level and operand\n";
   TextTable acc({"level", "operand", "reads", "writes", "fills", "updates", "pJ", "pJ/MAC"}, 2);
   for (int l = 0; l < a.num_levels(); ++l) {
-    const LevelCounts counts = at_or(e.counts.levels, l);
-    const LevelEnergy energy = at_or(e.level_energy, l);
+    const LevelCounts counts = at_or_zero(e.counts.levels, l);
+    const LevelEnergy energy = at_or_zero(e.level_energy, l);
     bool first = true;
     for (Operand o : kAllOperands) {
       const OperandCounts &c = counts.operands[idx(o)];
@@ -104,8 +100,8 @@ std::string evaluation_table(const Problem &p, const Architecture &a, const Mapp
   TextTable fan({"fanout", "mesh", "W words", "I words", "O words", "pJ", "pJ/MAC"}, 2);
   for (int l = 0; l < a.num_levels(); ++l) {
     const Fanout &f = a.levels[l].fanout;
-    const FanoutCounts w = at_or(e.counts.fanouts, l);
-    const double pj = at_or(e.fanout_energy_pj, l);
+    const FanoutCounts w = at_or_zero(e.counts.fanouts, l);
+    const double pj = at_or_zero(e.fanout_energy_pj, l);
     // A 1x1 link costs nothing and its words are the level's own reads; leave it out.
     if (f.size() == 1 && pj == 0.0) continue;
     any_fanout = true;
@@ -141,9 +137,9 @@ std::string evaluation_table(const Problem &p, const Architecture &a, const Mapp
   out << "Energy\n";
   TextTable en({"part", "pJ", "pJ/MAC", "share"}, 1);
   for (int l = 0; l < a.num_levels(); ++l) {
-    const double pj = at_or(e.level_energy, l).total_pj;
+    const double pj = at_or_zero(e.level_energy, l).total_pj;
     en.add({a.levels[l].name, format_pj(pj), per_mac(pj), share(pj)});
-    const double fpj = at_or(e.fanout_energy_pj, l);
+    const double fpj = at_or_zero(e.fanout_energy_pj, l);
     if (a.levels[l].fanout.size() > 1 || fpj != 0.0)
       en.add({a.levels[l].name + " fanout", format_pj(fpj), per_mac(fpj), share(fpj)});
   }
