@@ -159,7 +159,8 @@ bool WindowUnion::gaps_from_offsets(const WindowKey &k) {
 }
 
 void WindowUnion::init_general(const WindowKey &k) {
-  if (k.np + k.nr <= 1 && window_is_interval(k.ep, k.stride, k.er, k.dilation)) {
+  const bool interval = window_is_interval(k.ep, k.stride, k.er, k.dilation);
+  if (k.np + k.nr <= 1 && interval) {
     init_one_loop(k); // an interval only distinct_sums could tell
     return;
   }
@@ -168,8 +169,7 @@ void WindowUnion::init_general(const WindowKey &k) {
   dilation_ = k.dilation;
   length_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
   const std::int64_t siblings = union_trips(k.p_union, k.np) * union_trips(k.r_union, k.nr);
-  if (siblings <= kMaxSiblings && window_is_interval(k.ep, k.stride, k.er, k.dilation))
-    closed_ = gaps_from_offsets(k);
+  if (siblings <= kMaxSiblings && interval) closed_ = gaps_from_offsets(k);
   if (closed_) {
     all_ = length_;
     for (int j = 0; j < gaps_; ++j)
