@@ -506,7 +506,7 @@ public:
   std::vector<Priced> price_orders(int level, double cost_above) {
     LevelChoice &c = choice_[level];
     std::vector<Priced> priced;
-    for (const std::vector<Dim> &order : orders(level, order_mask(c))) {
+    for (const std::vector<Dim> &order : orders(level, order_mask(c.temporal))) {
       c.order = order;
       const double cost = pairs_cost(level - 1);
       priced.push_back({&order, cost, cost_above + cost + bound_below(level)});
@@ -534,7 +534,7 @@ public:
     const int child = level - 1;
     const Unions u = unions(child);
     const double cycles = least_cycles_below(level);
-    const OrderShapes &shapes = order_shapes(level, order_mask(c));
+    const OrderShapes &shapes = order_shapes(level, order_mask(c.temporal));
     // Per operand and distinct prefix: its term of the order bound, its floor below included.
     OperandArray<std::vector<double>> &terms = shape_terms_;
     for (Operand o : kAllOperands) {
@@ -648,10 +648,10 @@ public:
   }
 
   // The dimensions of a level's loop orders: those with temporal trips > 1.
-  static std::uint32_t order_mask(const LevelChoice &c) {
+  static std::uint32_t order_mask(const DimArray<std::int64_t> &temporal) {
     std::uint32_t mask = 0;
     for (Dim d : kAllDims)
-      if (c.temporal[idx(d)] > 1) mask |= 1u << idx(d);
+      if (temporal[idx(d)] > 1) mask |= 1u << idx(d);
     return mask;
   }
 
@@ -966,10 +966,7 @@ public:
     double total = 0;
     for_each_tile_below(
         level, left, [&](const DimArray<std::int64_t> &below, const DimArray<std::int64_t> &trips) {
-          std::uint32_t mask = 0;
-          for (Dim d : kAllDims)
-            if (trips[idx(d)] > 1) mask |= 1u << idx(d);
-          const double n_orders = static_cast<double>(orders(level, mask).size());
+          const double n_orders = static_cast<double>(orders(level, order_mask(trips)).size());
           if (level == 0) {
             total += n_orders;
             return;
@@ -1484,7 +1481,7 @@ private:
     OperandArray<std::int64_t> least_fills{};
     least_fills.fill(std::numeric_limits<std::int64_t>::max());
     const LevelChoice &c = choice_[child + 1];
-    const OrderShapes &shapes = order_shapes(child + 1, order_mask(c));
+    const OrderShapes &shapes = order_shapes(child + 1, order_mask(c.temporal));
     for (const std::size_t k : shapes.least) {
       OperandArray<std::int64_t> prefix;
       for (Operand o : kAllOperands)
