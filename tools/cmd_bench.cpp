@@ -10,6 +10,7 @@
 #include <chrono>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace tessel::cli {
 
@@ -37,6 +38,25 @@ double rate(const std::vector<Mapping> &set, double seconds, F &&evaluate_one) {
   return static_cast<double>(n) / s;
 }
 
+// The machine's own ceiling for `copies` threads: that many one-thread searches of every
+// layer, run at once, each on its own thread. Returns each copy's total search seconds.
+// Independent copies share nothing but the machine, so their slowdown against one search
+// alone is the machine's (shared caches and memory, clock frequency, a hypervisor), and
+// bounds what any parallel search can reach on it.
+std::vector<double> concurrent_copies(const Network &net, const Architecture &arch,
+                                      const ExploreOptions &one_thread, int copies) {
+  std::vector<double> totals(static_cast<std::size_t>(copies), 0.0);
+  std::vector<std::thread> pool;
+  for (int c = 0; c < copies; ++c)
+    pool.emplace_back([&, c] {
+      for (const Layer &l : net.layers)
+        totals[static_cast<std::size_t>(c)] += explore(l.problem, arch, one_thread).stats.seconds;
+    });
+  for (std::thread &t : pool)
+    t.join();
+  return totals;
+}
+
 } // namespace
 
 int run_bench(const Args &args) {
@@ -50,8 +70,10 @@ int run_bench(const Args &args) {
       "explore", "also time the explorer on each layer of --network")(
       "network,n", po::value<std::string>(), "network for --explore (default: alexnet)")(
       "threads,j", po::value<int>()->default_value(2), "threads for the parallel explorer run")(
-      "budget", po::value<double>()->default_value(0),
-      "explorer seconds per layer (0: none)")("count-mapspace", "also count each layer's mapspace");
+      "budget", po::value<double>()->default_value(0), "explorer seconds per layer (0: none)")(
+      "ceiling",
+      "with --explore, also measure the machine's ceiling for N threads: N one-thread "
+      "searches at once against one alone")("count-mapspace", "also count each layer's mapspace");
   po::variables_map vm;
   if (!parse_command_line("bench", "[--problem P] [--mappings N] [--explore [--network N]]",
                           "Measures the cost model's evaluations per second on a fixed set of "
@@ -117,6 +139,31 @@ int run_bench(const Args &args) {
     t.add({"total", "", "", "", "", "", "", format_fixed(total1, 2), format_fixed(totalN, 2),
            format_fixed(total1 / std::max(1e-9, totalN), 2)});
     out << "\nExplorer on " << net.source << " (" << arch.source << "):\n" << t.str();
+    if (vm.count("ceiling") && threads > 1) {
+      // Alone and at once in turn, a few rounds: this machine's speed drifts by more than
+      // the effect measured.
+      ExploreOptions opt;
+      opt.time_budget_s = vm["budget"].as<double>();
+      opt.threads = 1;
+      constexpr int kRounds = 3;
+      double alone = 0, together = 0;
+      std::ostringstream rounds;
+      for (int r = 0; r < kRounds; ++r) {
+        const double one = concurrent_copies(net.value, arch.value, opt, 1)[0];
+        const std::vector<double> copies = concurrent_copies(net.value, arch.value, opt, threads);
+        alone += one;
+        rounds << "\n  round " << r + 1 << ": alone " << format_fixed(one, 2) << " s, at once";
+        for (double c : copies) {
+          together += c / threads;
+          rounds << " " << format_fixed(c, 2);
+        }
+        rounds << " s";
+      }
+      out << "\nMachine ceiling: " << threads
+          << " one-thread searches of the network at once, against one alone (search seconds):"
+          << rounds.str() << "\n  " << threads << " threads can reach at most "
+          << format_fixed(threads * alone / together, 2) << "x on this machine\n";
+    }
   }
   emit(out.str(), std::nullopt);
   return 0;
