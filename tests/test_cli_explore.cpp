@@ -1,11 +1,14 @@
 // tessel explore from the command line: its mappings re-evaluate to the reported numbers,
-// network totals add up, and bad constraints fail with named errors.
+// network totals add up, and bad constraints fail with named errors; and tessel bench's
+// explorer figures.
 #include "cost_model/json_io.hpp"
 #include "support/run_cli.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <sstream>
 
 using namespace tessel;
 using namespace tessel::test;
@@ -214,4 +217,46 @@ TEST_CASE("explore --imperfect emits a guarded mapping that re-evaluates exactly
   CHECK(l["stats"]["imperfect_steps"].get<int>() >= 1);
   CHECK(l["result"]["cycles"].get<std::int64_t>() == 1);
   check_reevaluates(dir, "p7.json", l);
+}
+
+TEST_CASE("bench --explore --ceiling times one-thread searches alone and at once",
+          "[correctness]") {
+  TempDir dir;
+  dir.write("arch.json", kArch);
+  dir.write("tiny.json", kProblem);
+  dir.write("net.json", R"({"name": "one", "layers": [
+    {"name": "a", "K": 8, "C": 4, "P": 4, "Q": 4, "R": 3, "S": 3}]})");
+  const std::vector<std::string> args = {
+      "bench",     "--arch", "arch.json", "--problem", "tiny.json", "--mappings", "5",
+      "--seconds", "0.01",   "--explore", "--network", "net.json",  "-j",         "2"};
+  std::vector<std::string> with_ceiling = args;
+  with_ceiling.push_back("--ceiling");
+  const CliResult r = run_cli(with_ceiling, dir.path());
+  REQUIRE(r.exit_code == 0);
+  // Three rounds, each with one search alone and two at once, then the ceiling.
+  std::istringstream lines(r.out);
+  int rounds = 0;
+  double ceiling = -1;
+  for (std::string line; std::getline(lines, line);) {
+    double alone = 0, a = 0, b = 0;
+    int n = 0;
+    if (std::sscanf(line.c_str(), "  round %d: alone %lf s, at once %lf %lf s", &n, &alone, &a,
+                    &b) == 4) {
+      CHECK(n == ++rounds);
+      CHECK(alone >= 0);
+      CHECK(a >= 0);
+      CHECK(b >= 0);
+    }
+    std::sscanf(line.c_str(), "  2 threads can reach at most %lfx", &ceiling);
+  }
+  CHECK(rounds == 3);
+  CHECK(ceiling > 0);
+  CHECK(std::isfinite(ceiling));
+  // Without --ceiling the searches run once each; with one thread there is no ceiling.
+  CHECK(run_cli(args, dir.path()).out.find("Machine ceiling") == std::string::npos);
+  std::vector<std::string> one_thread = with_ceiling;
+  one_thread[13] = "1"; // the value of -j
+  const CliResult bad = run_cli(one_thread, dir.path());
+  CHECK(bad.exit_code != 0);
+  CHECK(bad.err.find("--ceiling") != std::string::npos);
 }

@@ -94,6 +94,9 @@ int run_bench(const Args &args) {
                  "no random valid mapping of '" + problem.source + "' fits '" + arch.source + "'");
     set.push_back(std::move(*m));
   }
+  if (vm.count("ceiling") && !vm.count("explore")) user_error("--ceiling", "needs --explore");
+  if (vm.count("ceiling") && vm["threads"].as<int>() < 2)
+    user_error("--ceiling", "needs --threads of 2 or more (the ceiling is for N threads)");
   const double secs = vm["seconds"].as<double>();
   const double counts_rate = rate(set, secs, [&](const Mapping &m) {
     return analytical_counts(problem.value, arch.value, m).levels[0].operands[0].reads;
@@ -139,7 +142,7 @@ int run_bench(const Args &args) {
     t.add({"total", "", "", "", "", "", "", format_fixed(total1, 2), format_fixed(totalN, 2),
            format_fixed(total1 / std::max(1e-9, totalN), 2)});
     out << "\nExplorer on " << net.source << " (" << arch.source << "):\n" << t.str();
-    if (vm.count("ceiling") && threads > 1) {
+    if (vm.count("ceiling")) {
       // Alone and at once in turn, a few rounds: this machine's speed drifts by more than
       // the effect measured.
       ExploreOptions opt;
