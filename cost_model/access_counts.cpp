@@ -4,18 +4,17 @@
 
 namespace tessel {
 
-AccessCounts start_counts(const Problem &p, const Architecture &a) {
-  AccessCounts c;
+void start_counts(const Problem &p, const Architecture &a, AccessCounts &c) {
   c.macs = p.macs();
-  c.levels.resize(a.num_levels());
-  c.fanouts.resize(a.num_levels());
-  return c;
+  c.levels.assign(static_cast<std::size_t>(a.num_levels()), LevelCounts{});
+  c.fanouts.assign(static_cast<std::size_t>(a.num_levels()), FanoutCounts{});
 }
 
 AccessCounts assemble_counts(
     const Problem &p, const Architecture &a, const Mapping &m,
     const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair) {
-  AccessCounts c = start_counts(p, a);
+  AccessCounts c;
+  start_counts(p, a, c);
   for (Operand o : kAllOperands) {
     std::vector<int> keepers; // innermost first
     for (int l = 0; l < a.num_levels(); ++l)

@@ -56,11 +56,12 @@ AccessCounts
 assemble_counts(const Problem &p, const Architecture &a, const Mapping &m,
                 const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair);
 
-// The steps of assemble_counts, for callers that walk the chains themselves (the fast path of
-// cost_model/pair_model.hpp): all-zero counts with the MACs set; one pair's counts added;
-// writes set to fills plus updates. (The last two are inline: the fast path runs them for
-// every pair of every mapping it evaluates.)
-AccessCounts start_counts(const Problem &p, const Architecture &a);
+// The steps of assemble_counts, for callers that walk the chains themselves (the fast paths of
+// cost_model/pair_model.hpp and cost_model/fused_model.hpp): `c` set to all-zero counts with
+// the MACs set (its storage reused); one pair's counts added; writes set to fills plus
+// updates. (The last two are inline: the fast path runs them for every pair of every mapping
+// it evaluates.)
+void start_counts(const Problem &p, const Architecture &a, AccessCounts &c);
 
 inline void add_pair_counts(AccessCounts &c, Operand o, int child, int parent,
                             const PairCounts &pc) {

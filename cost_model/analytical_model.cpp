@@ -461,9 +461,14 @@ AccessCounts general_counts(const Problem &p, const Architecture &a, const Mappi
       });
 }
 
+void analytical_counts(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts &c) {
+  if (!fused_counts(p, a, m, c)) c = general_counts(p, a, m);
+}
+
 AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m) {
-  if (std::optional<AccessCounts> c = fused_counts(p, a, m)) return std::move(*c);
-  return general_counts(p, a, m);
+  AccessCounts c;
+  analytical_counts(p, a, m, c);
+  return c;
 }
 
 } // namespace tessel

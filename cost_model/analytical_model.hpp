@@ -13,6 +13,11 @@ namespace tessel {
 // mappings take the fast path of cost_model/fused_model.hpp, others the general engine.
 AccessCounts analytical_counts(const Problem &p, const Architecture &a, const Mapping &m);
 
+// The same, written into `c`: its storage is reused, so that a caller evaluating many
+// mappings in a row (tessel bench, batch evaluation) allocates nothing once `c` has held
+// one mapping's counts on the architecture.
+void analytical_counts(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts &c);
+
 // The general engine (per-axis sums, any mapping). Exposed so that tests can hold the fast
 // path to it.
 AccessCounts general_counts(const Problem &p, const Architecture &a, const Mapping &m);

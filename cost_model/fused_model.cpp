@@ -335,14 +335,16 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
 
 } // namespace
 
-std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a,
-                                         const Mapping &m) {
+bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts &c) {
   Nest x;
   const ReadResult read = read_nest(p, a, m, x);
-  if (read == ReadResult::Imperfect) return std::nullopt;
-  if (read == ReadResult::TooManyLoops)
-    return is_perfect(m, p) ? std::optional(perfect_counts(p, a, m)) : std::nullopt;
-  AccessCounts c = start_counts(p, a);
+  if (read == ReadResult::Imperfect) return false;
+  if (read == ReadResult::TooManyLoops) {
+    if (!is_perfect(m, p)) return false;
+    c = perfect_counts(p, a, m);
+    return true;
+  }
+  start_counts(p, a, c);
   for (Operand o : kAllOperands) {
     std::array<int, kMaxLevels> keepers; // innermost first
     int k = 0;
@@ -358,6 +360,13 @@ std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a
     }
   }
   finish_counts(c);
+  return true;
+}
+
+std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a,
+                                         const Mapping &m) {
+  AccessCounts c;
+  if (!fused_counts(p, a, m, c)) return std::nullopt;
   return c;
 }
 

@@ -25,8 +25,12 @@
 
 namespace tessel {
 
-// The counts of a perfectly factored mapping; std::nullopt if it is not (is_perfect).
+// The counts of a perfectly factored mapping, written into `c` (its storage reused); false,
+// with `c` left unspecified, if the mapping is not perfectly factored (is_perfect).
 // Precondition: validate(m, p, a) passed.
+bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts &c);
+
+// The same as a value; std::nullopt if the mapping is not perfectly factored.
 std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a, const Mapping &m);
 
 } // namespace tessel

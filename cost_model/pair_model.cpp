@@ -402,7 +402,8 @@ AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mappi
     for (int j = i; j > 0 && before(pairs[j], pairs[j - 1]); --j)
       std::swap(pairs.items[j], pairs.items[j - 1]);
 
-  AccessCounts c = start_counts(p, a);
+  AccessCounts c;
+  start_counts(p, a, c);
   PairSpec s;
   s.child = -2; // no loops filled yet
   for (const Pair &x : pairs) {

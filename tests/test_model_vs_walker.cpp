@@ -26,6 +26,7 @@ std::vector<std::string> level_names(const Architecture &a) {
 TEST_CASE("analytical model equals the trace walker on 10,000 random cases",
           "[cost][correctness]") {
   int perfect = 0, imperfect = 0;
+  AccessCounts reused; // each case's counts written over the last case's (2-4 levels)
   for (std::uint64_t seed = 1; seed <= 10000; ++seed) {
     const RandomCase rc = random_case(seed);
     const AccessCounts walked = walk_trace(rc.problem, rc.arch, rc.mapping);
@@ -35,6 +36,12 @@ TEST_CASE("analytical model equals the trace walker on 10,000 random cases",
       INFO("walker:\n" << to_string(walked, level_names(rc.arch)));
       INFO("model:\n" << to_string(model, level_names(rc.arch)));
       FAIL("seed " << seed << ": counts differ");
+    }
+    analytical_counts(rc.problem, rc.arch, rc.mapping, reused);
+    if (reused != model) {
+      INFO(rc.describe());
+      INFO("into reused storage:\n" << to_string(reused, level_names(rc.arch)));
+      FAIL("seed " << seed << ": counts written into reused storage differ");
     }
     (is_perfect(rc.mapping, rc.problem) ? perfect : imperfect)++;
   }

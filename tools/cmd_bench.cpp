@@ -23,8 +23,9 @@ double seconds_since(Clock::time_point t) {
 }
 
 // Evaluates the set round-robin until `seconds` have passed; returns evaluations per second.
+// (Not inlined, so that tools/instructions.sh finds each measurement's loop by name.)
 template <typename F>
-double rate(const std::vector<Mapping> &set, double seconds, F &&evaluate_one) {
+[[gnu::noinline]] double rate(const std::vector<Mapping> &set, double seconds, F &&evaluate_one) {
   const auto start = Clock::now();
   std::int64_t n = 0;
   std::int64_t checksum = 0;
@@ -98,8 +99,10 @@ int run_bench(const Args &args) {
   if (vm.count("ceiling") && vm["threads"].as<int>() < 2)
     user_error("--ceiling", "needs --threads of 2 or more (the ceiling is for N threads)");
   const double secs = vm["seconds"].as<double>();
+  AccessCounts counts; // one mapping's counts after another, in the same storage
   const double counts_rate = rate(set, secs, [&](const Mapping &m) {
-    return analytical_counts(problem.value, arch.value, m).levels[0].operands[0].reads;
+    analytical_counts(problem.value, arch.value, m, counts);
+    return counts.levels[0].operands[0].reads;
   });
   const double priced_rate = rate(set, secs, [&](const Mapping &m) {
     return static_cast<std::int64_t>(

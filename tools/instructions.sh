@@ -4,8 +4,8 @@
 #
 #   tools/instructions.sh [--explore] [TESSEL]
 #
-# Prints the instructions per call of the cost model on `tessel bench`'s fixed set of random
-# mappings (analytical_counts: the access counts; price: energy, cycles and capacity on top),
+# Prints the instructions per evaluation of `tessel bench`'s two cost-model loops over its
+# fixed set of random mappings (the access counts; then counts, energy, cycles and capacity),
 # and with --explore the instructions of `tessel explore --problem alexnet:conv2` on 1 and 2
 # threads (a few minutes under callgrind). TESSEL defaults to build/tessel. Needs valgrind
 # (apt-get install valgrind), and a build without debug info (as tools/build.sh makes): with it,
@@ -33,23 +33,31 @@ count() { # name, command...
   grep -E "^summary:|^totals:" "$out/$name" | head -1 | awk '{print $2}'
 }
 
-# Per call of a function of tessel::, from the inclusive cost and the calls its callers made.
-per_call() { # callgrind file, function name
+# Instructions per evaluation of one of tessel bench's measurement loops (rate() with its
+# lambda number k): the loop's inclusive cost over the calls it made to `function`. This takes
+# in everything an evaluation costs the caller, freeing the results included.
+per_evaluation() { # callgrind file, k, function name, label
+  local calls inclusive
   # In the caller tree, a function's block is its callers' lines ("<", with their calls)
   # then its own ("*"); blocks are separated by blank lines.
-  callgrind_annotate --tree=caller "$1" 2> /dev/null |
-    awk -v f="tessel::$2(" '
+  calls=$(callgrind_annotate --tree=caller "$1" 2> /dev/null |
+    awk -v f="tessel::$3(" -v k="#$2}" '
       /^ *$/ { n = 0; next }
-      / \*  / && index($0, f) { for (i = 0; i < n; ++i) print block[i]; n = 0; next }
+      / \*  / && index($0, f) { for (i = 0; i < n; ++i) if (index(block[i], k)) print block[i]; n = 0; next }
       / < / { block[n++] = $0 }' |
-    sed -E 's/^ *([0-9,]+) .*\(([0-9,]+)x\).*$/\1 \2/; s/,//g' |
-    awk -v f="$2" '{ir += $1; n += $2} END {if (n) printf "  %-18s %6.0f instructions per call (%d calls)\n", f, ir / n, n}'
+    sed -E 's/^.*\(([0-9,]+)x\).*$/\1/; s/,//g' | awk '{n += $1} END {print n + 0}')
+  inclusive=$(callgrind_annotate --inclusive=yes "$1" 2> /dev/null |
+    awk -v k="#$2}" 'index($0, "rate<") && index($0, k) {gsub(",", "", $1); print $1; exit}')
+  [[ -n "$inclusive" && "$calls" -gt 0 ]] ||
+    { echo "instructions.sh: no loop $2 calling $3 in the profile" >&2; exit 1; }
+  awk -v ir="$inclusive" -v n="$calls" -v label="$4" \
+    'BEGIN {printf "  %-27s %6.0f instructions per evaluation (%d evaluations)\n", label, ir / n, n}'
 }
 
 count bench "$tessel" bench --seconds 1 > /dev/null
-echo "Cost model, tessel bench's set of random mappings ($tessel):"
-per_call "$out/bench" analytical_counts
-per_call "$out/bench" price
+echo "Cost model, tessel bench's loops over its random mappings ($tessel):"
+per_evaluation "$out/bench" 1 analytical_counts "access counts"
+per_evaluation "$out/bench" 2 price "counts, energy and cycles"
 
 if ((explore)); then
   echo "Explorer, alexnet:conv2 on the default architecture:"
