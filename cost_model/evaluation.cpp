@@ -81,7 +81,14 @@ std::int64_t compute_cycles(const Problem &p, const Mapping &m) {
 } // namespace
 
 std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, const Mapping &m) {
-  std::vector<LevelUsage> usage(a.num_levels());
+  std::vector<LevelUsage> usage;
+  capacity_usage(p, a, m, usage);
+  return usage;
+}
+
+void capacity_usage(const Problem &p, const Architecture &a, const Mapping &m,
+                    std::vector<LevelUsage> &usage) {
+  usage.assign(static_cast<std::size_t>(a.num_levels()), LevelUsage{});
   DimArray<std::int64_t> tiles; // the tile of level l, accumulated from the inside out
   tiles.fill(1);
   for (int l = 0; l < a.num_levels(); ++l) {
@@ -104,7 +111,6 @@ std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, 
     }
     if (level.double_buffered) u.used *= 2;
   }
-  return usage;
 }
 
 void check_capacity(const Problem &p, const Architecture &a, const Mapping &m,
@@ -130,9 +136,15 @@ void check_capacity(const Problem &p, const Architecture &a, const Mapping &m,
 Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts counts) {
   Evaluation e;
   e.counts = std::move(counts);
-  e.usage = capacity_usage(p, a, m);
-  e.level_energy.resize(a.num_levels());
-  e.fanout_energy_pj.assign(a.num_levels(), 0.0);
+  price(p, a, m, e);
+  return e;
+}
+
+void price(const Problem &p, const Architecture &a, const Mapping &m, Evaluation &e) {
+  capacity_usage(p, a, m, e.usage);
+  e.level_energy.assign(static_cast<std::size_t>(a.num_levels()), LevelEnergy{});
+  e.fanout_energy_pj.assign(static_cast<std::size_t>(a.num_levels()), 0.0);
+  e.energy_pj = 0.0;
   for (int l = 0; l < a.num_levels(); ++l) {
     const Level &level = a.levels[l];
     LevelEnergy &le = e.level_energy[l];
@@ -156,7 +168,7 @@ Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, Acce
   e.used_pes = used[0];
   e.compute_cycles = compute_cycles(p, m);
   e.cycles = e.compute_cycles;
-  e.bound = "compute";
+  e.bound = "compute"; // (assignments reuse the strings' storage)
   for (int l = 0; l < a.num_levels(); ++l) {
     const Level &level = a.levels[l];
     const double instances = static_cast<double>(used[l + 1]);
@@ -172,7 +184,7 @@ Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, Acce
           static_cast<std::int64_t>(std::ceil(static_cast<double>(accesses) / instances / *bw));
       if (needed > e.cycles) {
         e.cycles = needed;
-        e.bound = level.name + " " + what + " bandwidth";
+        e.bound.assign(level.name).append(" ").append(what).append(" bandwidth");
       }
     };
     consider(level.read_bw, reads, "read");
@@ -181,18 +193,14 @@ Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, Acce
   const double macs = static_cast<double>(e.counts.macs);
   e.utilization =
       e.cycles ? macs / (static_cast<double>(e.cycles) * static_cast<double>(e.pes)) : 0;
-  // Built in place: an initializer list would copy each cause's string once more.
-  std::string bandwidth = "bandwidth (";
-  bandwidth += e.bound;
-  bandwidth += ')';
-  e.losses.reserve(3);
-  e.losses.push_back(
-      {"spatial mapping", static_cast<double>(e.used_pes) / static_cast<double>(e.pes)});
-  e.losses.push_back({"imperfect factors", macs / (static_cast<double>(e.compute_cycles) *
-                                                   static_cast<double>(e.used_pes))});
-  e.losses.push_back({std::move(bandwidth),
-                      static_cast<double>(e.compute_cycles) / static_cast<double>(e.cycles)});
-  return e;
+  e.losses.resize(3);
+  e.losses[0].cause = "spatial mapping";
+  e.losses[0].factor = static_cast<double>(e.used_pes) / static_cast<double>(e.pes);
+  e.losses[1].cause = "imperfect factors";
+  e.losses[1].factor =
+      macs / (static_cast<double>(e.compute_cycles) * static_cast<double>(e.used_pes));
+  e.losses[2].cause.assign("bandwidth (").append(e.bound).append(")");
+  e.losses[2].factor = static_cast<double>(e.compute_cycles) / static_cast<double>(e.cycles);
 }
 
 Evaluation evaluate(const Problem &p, const Architecture &a, const Mapping &m) {

@@ -48,6 +48,7 @@ std::optional<std::int64_t> walked_compute_cycles(const Problem &p, const Mappin
 TEST_CASE("compute cycles and used PEs match their definitions on random cases",
           "[cost][correctness]") {
   int perfect = 0, imperfect = 0;
+  Evaluation reused; // each case priced over the last case's evaluation (2-4 levels)
   for (std::uint64_t seed = 1; seed <= 3000; ++seed) {
     const RandomCase rc = random_case(seed);
     const std::optional<std::int64_t> walked =
@@ -56,6 +57,9 @@ TEST_CASE("compute cycles and used PEs match their definitions on random cases",
     const Evaluation e =
         price(rc.problem, rc.arch, rc.mapping, analytical_counts(rc.problem, rc.arch, rc.mapping));
     INFO(rc.describe());
+    analytical_counts(rc.problem, rc.arch, rc.mapping, reused.counts);
+    price(rc.problem, rc.arch, rc.mapping, reused);
+    REQUIRE(reused == e);
     REQUIRE(e.compute_cycles == *walked);
     std::int64_t used = 1;
     for (const LevelLoops &l : rc.mapping.levels)

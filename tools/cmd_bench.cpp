@@ -104,10 +104,11 @@ int run_bench(const Args &args) {
     analytical_counts(problem.value, arch.value, m, counts);
     return counts.levels[0].operands[0].reads;
   });
+  Evaluation priced; // likewise
   const double priced_rate = rate(set, secs, [&](const Mapping &m) {
-    return static_cast<std::int64_t>(
-        price(problem.value, arch.value, m, analytical_counts(problem.value, arch.value, m))
-            .energy_pj);
+    analytical_counts(problem.value, arch.value, m, priced.counts);
+    price(problem.value, arch.value, m, priced);
+    return static_cast<std::int64_t>(priced.energy_pj);
   });
   std::ostringstream out;
   out << "Cost model, one thread, " << set.size() << " random valid mappings of " << problem.source
