@@ -76,7 +76,8 @@ int run_bench(const Args &args) {
       "with --explore, also measure the machine's ceiling for N threads: N one-thread "
       "searches at once against one alone")("count-mapspace", "also count each layer's mapspace");
   po::variables_map vm;
-  if (!parse_command_line("bench", "[--problem P] [--mappings N] [--explore [--network N]]",
+  if (!parse_command_line("bench",
+                          "[--problem P] [--mappings N] [--explore [--network N] [--ceiling]]",
                           "Measures the cost model's evaluations per second on a fixed set of "
                           "random valid\nmappings (one thread), and with --explore the "
                           "explorer's time per layer with 1 and N threads.",
