@@ -363,11 +363,4 @@ bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, Acc
   return true;
 }
 
-std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a,
-                                         const Mapping &m) {
-  AccessCounts c;
-  if (!fused_counts(p, a, m, c)) return std::nullopt;
-  return c;
-}
-
 } // namespace tessel

@@ -21,16 +21,11 @@
 #include "cost_model/architecture.hpp"
 #include "cost_model/mapping.hpp"
 
-#include <optional>
-
 namespace tessel {
 
 // The counts of a perfectly factored mapping, written into `c` (its storage reused); false,
 // with `c` left unspecified, if the mapping is not perfectly factored (is_perfect).
 // Precondition: validate(m, p, a) passed.
 bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts &c);
-
-// The same as a value; std::nullopt if the mapping is not perfectly factored.
-std::optional<AccessCounts> fused_counts(const Problem &p, const Architecture &a, const Mapping &m);
 
 } // namespace tessel

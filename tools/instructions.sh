@@ -9,8 +9,8 @@
 # and with --explore the instructions of `tessel explore --problem alexnet:conv2` on 1 and 2
 # threads (a few minutes under callgrind). TESSEL defaults to build/tessel. Needs valgrind
 # (apt-get install valgrind), and a build without debug info (as tools/build.sh makes): with it,
-# callgrind files a function under each source file inlined into it, and the per-call figures
-# are not found.
+# callgrind files a function under each source file inlined into it, and the per-evaluation
+# figures are not found.
 set -euo pipefail
 
 explore=0
