@@ -118,6 +118,7 @@ private:
   }
   void init_general(const WindowKey &k);
   bool gaps_from_offsets(const WindowKey &k);
+  bool memo_gaps(const WindowKey &k);
 
   // Sibling gaps in closed form: distinct nonzero gap values and their multiplicities.
   static constexpr int kMaxGaps = 8;
