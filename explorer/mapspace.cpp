@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <set>
 #include <unordered_set>
 
 namespace tessel {
@@ -157,11 +156,20 @@ bool allowed(const std::vector<Dim> *list, Dim d) {
 // The enumeration of spatial_choices: per dimension in order, its x trip then its y trip,
 // each over the divisors of what is left, ascending. With `seen`, a choice is kept only if
 // its factor vector is new.
+struct FactorHash {
+  std::size_t operator()(const DimArray<std::int64_t> &f) const {
+    std::size_t h = 0;
+    for (std::int64_t v : f)
+      h = h * 1000003u + static_cast<std::size_t>(v);
+    return h;
+  }
+};
+
 struct SpatialEnumeration {
   const DimArray<std::int64_t> &left;
   const std::vector<Dim> *ax, *ay;
   const std::atomic<bool> *stop;
-  std::set<DimArray<std::int64_t>> *seen;
+  std::unordered_set<DimArray<std::int64_t>, FactorHash> *seen;
   std::vector<SpatialChoice> &out;
   DimArray<std::vector<std::int64_t>> divisors_of_left; // listed once, not per branch
   SpatialChoice current;
@@ -205,7 +213,7 @@ std::vector<SpatialChoice> enumerate_spatial(const DimArray<std::int64_t> &left,
                                              const std::vector<Dim> *allowed_y,
                                              const std::atomic<bool> *stop, bool distinct) {
   std::vector<SpatialChoice> out;
-  std::set<DimArray<std::int64_t>> seen;
+  std::unordered_set<DimArray<std::int64_t>, FactorHash> seen; // (a tree was 1% of a search)
   SpatialEnumeration e{left, allowed_x, allowed_y, stop, distinct ? &seen : nullptr,
                        out,  {},        {},        {}};
   for (Dim d : kAllDims)
