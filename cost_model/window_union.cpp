@@ -172,9 +172,11 @@ bool WindowUnion::memo_gaps(const WindowKey &k) {
   key.ep = key.er = key.dp = key.dr = 0; // not the gaps' inputs
   auto it = memo.find(key);
   if (it == memo.end()) {
-    const bool closed = gaps_from_offsets(k);
+    Gaps g{gaps_from_offsets(k), gaps_, {}, {}}; // (only the first gaps_ slots are set)
+    std::copy_n(gap_.begin(), gaps_, g.gap.begin());
+    std::copy_n(count_.begin(), gaps_, g.count.begin());
     if (memo.size() > (1u << 16)) memo.clear();
-    it = memo.emplace(key, Gaps{closed, gaps_, gap_, count_}).first;
+    it = memo.emplace(key, g).first;
   }
   gaps_ = it->second.n;
   gap_ = it->second.gap;

@@ -153,9 +153,7 @@ bool allowed(const std::vector<Dim> *list, Dim d) {
   return list == nullptr || std::find(list->begin(), list->end(), d) != list->end();
 }
 
-// The enumeration of spatial_choices: per dimension in order, its x trip then its y trip,
-// each over the divisors of what is left, ascending. With `seen`, a choice is kept only if
-// its factor vector is new.
+// Factor vectors hashed, for the set of those listed (a tree's inserts took 1% of a search).
 struct FactorHash {
   std::size_t operator()(const DimArray<std::int64_t> &f) const {
     std::size_t h = 0;
@@ -165,6 +163,9 @@ struct FactorHash {
   }
 };
 
+// The enumeration of spatial_choices: per dimension in order, its x trip then its y trip,
+// each over the divisors of what is left, ascending. With `seen`, a choice is kept only if
+// its factor vector is new.
 struct SpatialEnumeration {
   const DimArray<std::int64_t> &left;
   const std::vector<Dim> *ax, *ay;
@@ -213,7 +214,7 @@ std::vector<SpatialChoice> enumerate_spatial(const DimArray<std::int64_t> &left,
                                              const std::vector<Dim> *allowed_y,
                                              const std::atomic<bool> *stop, bool distinct) {
   std::vector<SpatialChoice> out;
-  std::unordered_set<DimArray<std::int64_t>, FactorHash> seen; // (a tree was 1% of a search)
+  std::unordered_set<DimArray<std::int64_t>, FactorHash> seen;
   SpatialEnumeration e{left, allowed_x, allowed_y, stop, distinct ? &seen : nullptr,
                        out,  {},        {},        {}};
   for (Dim d : kAllDims)
