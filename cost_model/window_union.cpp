@@ -101,16 +101,22 @@ std::int64_t union_trips(const std::array<UnionLoop, kMaxUnion> &loops, int n) {
   return t;
 }
 
+// compute() through a per-thread memo by k, one per call site (each lambda is its own
+// type), emptied when it passes `limit` entries.
+template <std::size_t limit, typename F> auto memoized(const WindowKey &k, F &&compute) {
+  thread_local std::unordered_map<WindowKey, decltype(compute()), WindowKeyHash> memo;
+  const auto it = memo.find(k);
+  if (it != memo.end()) return it->second;
+  const auto value = compute();
+  if (memo.size() > limit) memo.clear();
+  memo.emplace(k, value);
+  return value;
+}
+
 } // namespace
 
 WindowSizes window_sizes_memo(const WindowKey &k) {
-  thread_local std::unordered_map<WindowKey, WindowSizes, WindowKeyHash> memo;
-  const auto it = memo.find(k);
-  if (it != memo.end()) return it->second;
-  const WindowSizes s = window_sizes_slow(k);
-  if (memo.size() > (1u << 20)) memo.clear();
-  memo.emplace(k, s);
-  return s;
+  return memoized<(1u << 20)>(k, [&] { return window_sizes_slow(k); });
 }
 
 namespace {
@@ -127,7 +133,7 @@ bool window_is_interval(std::int64_t A, std::int64_t s, std::int64_t B, std::int
 
 // The interval case with several united loops: the siblings' offsets in words, sorted, then
 // their distinct gaps. False if they have more distinct gaps than the closed form keeps.
-bool WindowUnion::gaps_from_offsets(const WindowKey &k) {
+bool WindowUnion::gaps_from_offsets(const WindowKey &k, SiblingGaps &g) {
   std::array<std::int64_t, kMaxSiblings> offset;
   offset[0] = 0;
   std::int64_t n = 1;
@@ -142,46 +148,20 @@ bool WindowUnion::gaps_from_offsets(const WindowKey &k) {
   for (int i = 0; i < k.nr; ++i)
     spread(k.r_union[i], k.dilation);
   if (k.np + k.nr > 1) std::sort(offset.begin(), offset.begin() + n); // one loop's are sorted
-  gaps_ = 0;
+  g.n = 0;
   for (std::int64_t i = 1; i < n; ++i) {
-    const std::int64_t g = offset[i] - offset[i - 1];
-    if (g == 0) continue; // coinciding siblings add nothing
+    const std::int64_t gap = offset[i] - offset[i - 1];
+    if (gap == 0) continue; // coinciding siblings add nothing
     int j = 0;
-    while (j < gaps_ && gap_[j] != g)
+    while (j < g.n && g.gap[j] != gap)
       ++j;
-    if (j == gaps_) {
-      if (gaps_ == kMaxGaps) return false;
-      gap_[gaps_] = g, count_[gaps_++] = 0;
+    if (j == g.n) {
+      if (g.n == kMaxGaps) return false;
+      g.gap[g.n] = gap, g.count[g.n++] = 0;
     }
-    ++count_[j];
+    ++g.count[j];
   }
   return true;
-}
-
-// gaps_from_offsets through a per-thread memo. The gaps depend only on the united loops, the
-// stride and the dilation, and a search meets few of those: on AlexNet's CONV2, 433,012
-// calls had 13 distinct keys, and listing and sorting the offsets was 3% of the search.
-bool WindowUnion::memo_gaps(const WindowKey &k) {
-  struct Gaps {
-    bool closed;
-    int n;
-    std::array<std::int64_t, kMaxGaps> gap, count;
-  };
-  thread_local std::unordered_map<WindowKey, Gaps, WindowKeyHash> memo;
-  WindowKey key = k;
-  key.ep = key.er = key.dp = key.dr = 0; // not the gaps' inputs
-  auto it = memo.find(key);
-  if (it == memo.end()) {
-    Gaps g{gaps_from_offsets(k), gaps_, {}, {}}; // (only the first gaps_ slots are set)
-    std::copy_n(gap_.begin(), gaps_, g.gap.begin());
-    std::copy_n(count_.begin(), gaps_, g.count.begin());
-    if (memo.size() > (1u << 16)) memo.clear();
-    it = memo.emplace(key, g).first;
-  }
-  gaps_ = it->second.n;
-  gap_ = it->second.gap;
-  count_ = it->second.count;
-  return it->second.closed;
 }
 
 void WindowUnion::init_general(const WindowKey &k) {
@@ -195,11 +175,24 @@ void WindowUnion::init_general(const WindowKey &k) {
   dilation_ = k.dilation;
   length_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
   const std::int64_t siblings = union_trips(k.p_union, k.np) * union_trips(k.r_union, k.nr);
-  if (siblings <= kMaxSiblings && interval) closed_ = memo_gaps(k);
+  if (siblings <= kMaxSiblings && interval) {
+    // The gaps depend only on the united loops, the stride and the dilation, and a search
+    // meets few of those: on AlexNet's CONV2, 433,012 calls had 13 distinct keys, and
+    // listing and sorting the offsets was 3% of the search. So they are memoized.
+    WindowKey key = k;
+    key.ep = key.er = key.dp = key.dr = 0; // not the gaps' inputs
+    const auto [closed, gaps] = memoized<(1u << 16)>(key, [&] {
+      SiblingGaps g{}; // (every slot set, for the memo's copies)
+      const bool c = gaps_from_offsets(k, g);
+      return std::pair{c, g};
+    });
+    closed_ = closed;
+    gaps_ = gaps;
+  }
   if (closed_) {
     all_ = length_;
-    for (int j = 0; j < gaps_; ++j)
-      all_ += count_[j] * std::min(gap_[j], length_);
+    for (int j = 0; j < gaps_.n; ++j)
+      all_ += gaps_.count[j] * std::min(gaps_.gap[j], length_);
     return;
   }
   key_ = k;
@@ -222,8 +215,8 @@ std::int64_t WindowUnion::kept(std::int64_t dp, std::int64_t dr) const {
     const std::int64_t m =
         std::min<std::int64_t>(std::llabs(dp * stride_ + dr * dilation_), length_);
     std::int64_t fresh = m;
-    for (int j = 0; j < gaps_; ++j)
-      fresh += count_[j] * std::min(gap_[j], m);
+    for (int j = 0; j < gaps_.n; ++j)
+      fresh += gaps_.count[j] * std::min(gaps_.gap[j], m);
     return all_ - fresh;
   }
   if (holes_alone_) {

@@ -108,20 +108,24 @@ private:
     stride_ = k.stride;
     dilation_ = k.dilation;
     length_ = all_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
-    gaps_ = k.np + k.nr;
-    if (gaps_ == 1) {
+    gaps_.n = k.np + k.nr;
+    if (gaps_.n == 1) {
       const UnionLoop &u = k.np == 1 ? k.p_union[0] : k.r_union[0];
-      gap_[0] = u.stride * (k.np == 1 ? k.stride : k.dilation);
-      count_[0] = u.trip - 1;
-      all_ += count_[0] * std::min(gap_[0], length_);
+      gaps_.gap[0] = u.stride * (k.np == 1 ? k.stride : k.dilation);
+      gaps_.count[0] = u.trip - 1;
+      all_ += gaps_.count[0] * std::min(gaps_.gap[0], length_);
     }
   }
   void init_general(const WindowKey &k);
-  bool gaps_from_offsets(const WindowKey &k);
-  bool memo_gaps(const WindowKey &k);
 
-  // Sibling gaps in closed form: distinct nonzero gap values and their multiplicities.
+  // Sibling gaps in closed form: distinct nonzero gap values and their multiplicities (the
+  // first n slots; no initializers, as the object is left uninitialized until init()).
   static constexpr int kMaxGaps = 8;
+  struct SiblingGaps {
+    int n;
+    std::array<std::int64_t, kMaxGaps> gap, count;
+  };
+  static bool gaps_from_offsets(const WindowKey &k, SiblingGaps &g);
   // More siblings than this use the memo (real layers have far fewer on one axis).
   static constexpr int kMaxSiblings = 1024;
 
@@ -129,8 +133,7 @@ private:
   bool holes_alone_; // one window (no siblings) with holes, unit dilation: kept() in closed form
   std::int64_t ep_, er_;
   std::int64_t all_, length_, stride_, dilation_;
-  int gaps_;
-  std::array<std::int64_t, kMaxGaps> gap_, count_;
+  SiblingGaps gaps_;
   WindowKey key_; // for the memo; set only when not closed_
 };
 
