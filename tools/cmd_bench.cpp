@@ -87,6 +87,9 @@ int run_bench(const Args &args) {
   const Input<Problem> problem = load_problem_arg(option(vm, "problem"));
   const int count = vm["mappings"].as<int>();
   if (count < 1) user_error("--mappings", "must be positive");
+  if (vm.count("ceiling") && !vm.count("explore")) user_error("--ceiling", "needs --explore");
+  if (vm.count("ceiling") && vm["threads"].as<int>() < 2)
+    user_error("--ceiling", "needs --threads of 2 or more (the ceiling is for N threads)");
   std::mt19937_64 rng(1);
   std::vector<Mapping> set;
   for (int i = 0; i < count; ++i) {
@@ -96,9 +99,6 @@ int run_bench(const Args &args) {
                  "no random valid mapping of '" + problem.source + "' fits '" + arch.source + "'");
     set.push_back(std::move(*m));
   }
-  if (vm.count("ceiling") && !vm.count("explore")) user_error("--ceiling", "needs --explore");
-  if (vm.count("ceiling") && vm["threads"].as<int>() < 2)
-    user_error("--ceiling", "needs --threads of 2 or more (the ceiling is for N threads)");
   const double secs = vm["seconds"].as<double>();
   AccessCounts counts; // one mapping's counts after another, in the same storage
   const double counts_rate = rate(set, secs, [&](const Mapping &m) {
