@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 #include <unordered_set>
 
 namespace tessel {
@@ -120,13 +121,13 @@ std::vector<std::vector<Dim>> compute_order_classes(std::uint32_t mask) {
 } // namespace
 
 const std::vector<std::vector<Dim>> &order_classes(std::uint32_t dim_mask) {
-  static const std::array<std::vector<std::vector<Dim>>, 1u << kNumDims> all = [] {
-    std::array<std::vector<std::vector<Dim>>, 1u << kNumDims> a;
-    for (std::uint32_t m = 0; m < a.size(); ++m)
-      a[m] = compute_order_classes(m);
-    return a;
-  }();
-  return all[dim_mask & ((1u << kNumDims) - 1)];
+  // Each set's classes are listed on first use: all 256 at once took 10 ms, which every
+  // thread of the first search waited for, and a search meets only a few sets.
+  static std::array<std::vector<std::vector<Dim>>, 1u << kNumDims> classes;
+  static std::array<std::once_flag, 1u << kNumDims> listed;
+  const std::uint32_t m = dim_mask & ((1u << kNumDims) - 1);
+  std::call_once(listed[m], [m] { classes[m] = compute_order_classes(m); });
+  return classes[m];
 }
 
 std::vector<std::vector<Dim>> order_classes(std::uint32_t dim_mask,
