@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -175,11 +176,13 @@ bool better(const std::vector<double> &a, const std::string &ka, const std::vect
   return ka < kb;
 }
 
-// Runs work(t) for t = 0 .. threads-1, each on its own thread, and waits for all of them.
+// Runs work(t) for t = 0 .. threads-1, each on its own thread (work(0) on the caller's), and
+// waits for all of them.
 template <typename F> void on_threads(int threads, F &&work) {
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
+  for (int t = 1; t < threads; ++t)
     pool.emplace_back([&work, t] { work(t); });
+  work(0);
   for (std::thread &t : pool)
     t.join();
 }
@@ -1705,21 +1708,30 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   Shared shared;
   // A watchdog raises the stop flag when the time budget runs out or the caller's stop
   // flag is set, so every phase that polls the flag ends promptly (and joins on return).
+  // It wakes at once when the search ends (a plain sleep made every search return up to
+  // 10 ms late).
   struct Watchdog {
-    std::atomic<bool> done{false};
+    std::mutex mu;
+    std::condition_variable wake;
+    bool done = false;
     std::thread thread;
     ~Watchdog() {
-      done = true;
+      {
+        const std::lock_guard<std::mutex> lock(mu);
+        done = true;
+      }
+      wake.notify_one();
       if (thread.joinable()) thread.join();
     }
   } watchdog;
   watchdog.thread = std::thread([&] {
-    while (!watchdog.done.load()) {
+    std::unique_lock<std::mutex> lock(watchdog.mu);
+    while (!watchdog.done) {
       if ((opt.stop && opt.stop->load()) ||
           (opt.time_budget_s > 0 &&
            std::chrono::duration<double>(Clock::now() - start).count() > opt.time_budget_s))
         shared.stopped = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      watchdog.wake.wait_for(lock, std::chrono::milliseconds(10));
     }
   });
   // A seeded incumbent, loosened by more than rounding: the mapping that gave it (and any
@@ -1727,16 +1739,19 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   if (opt.upper_bound < kInf) shared.best_primary.store(opt.upper_bound * (1 + 4 * kSlack));
   Searcher root(p, a, opt, shared, start);
   const int L = a.num_levels();
-  // A first incumbent from random points of the mapspace (seeded, so runs agree): a budgeted
-  // search always has a mapping to report, and cuts start at once.
-  {
-    std::mt19937_64 rng(1);
-    for (int i = 0; i < opt.random_incumbents; ++i)
-      if (const auto m = random_mapping(p, a, rng, 20); m && satisfies(*m, opt.constraints, a, p))
-        root.offer(*m);
-  }
   const int threads =
       opt.threads > 0 ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+  // A first incumbent from random points of the mapspace: a budgeted search always has a
+  // mapping to report, and cuts start at once. Point i is drawn from seed i + 1, so runs
+  // agree, and the points are the same however many threads share them out.
+  on_threads(threads, [&](int t) {
+    Searcher s(p, a, opt, shared, start);
+    for (int i = t; i < opt.random_incumbents; i += threads) {
+      std::mt19937_64 rng(static_cast<std::uint64_t>(i) + 1);
+      if (const auto m = random_mapping(p, a, rng, 20); m && satisfies(*m, opt.constraints, a, p))
+        s.offer(*m);
+    }
+  });
   // One searcher per thread, for every phase below: their memos (order prefixes, spatial
   // choices) stay warm from one phase to the next. They also own the orders that the
   // subproblems point to.
