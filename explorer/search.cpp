@@ -552,6 +552,14 @@ public:
     }
     const double order_free = child >= 0 ? order_free_below(child) : macs_energy();
     const int input_parent = u.parent[idx(Operand::I)];
+    // I's spec is the same for every class but for this level's temporal loops, its last ones
+    // (spec lists the levels outside in): built once, those loops replaced per class.
+    PairSpec input_spec;
+    int above_level = 0; // input_spec's temporal loops of the levels above
+    if (u.present[idx(Operand::I)]) {
+      input_spec = spec(Operand::I, child, input_parent);
+      above_level = input_spec.temporal.size - static_cast<int>(c.order.size());
+    }
     std::vector<Bounded> bounded;
     for (std::size_t k = 0; k < shapes.of_class.size(); ++k) {
       const OperandArray<std::uint8_t> &j = shapes.of_class[k];
@@ -565,8 +573,9 @@ public:
       }
       const std::vector<Dim> &order = (*shapes.orders)[k];
       if (u.present[idx(Operand::I)]) {
-        c.order = order;
-        const PairCounts exact = pair_counts(p_, spec(Operand::I, child, input_parent));
+        input_spec.temporal.size = above_level;
+        push_temporal(input_spec, level, order);
+        const PairCounts exact = pair_counts(p_, input_spec);
         e[idx(Operand::I)] = pair_energy(exact, Operand::I, child, input_parent) +
                              (child >= 0 ? fill_floor(child, Operand::I, exact.child_fills) : 0);
         bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
@@ -1510,10 +1519,7 @@ private:
       const LevelChoice &c = choice_[l];
       const DimArray<std::int64_t> &below = tiles_[l];
       const Fanout &f = a_.levels[l].fanout;
-      if (with_temporal)
-        for (Dim d : c.order)
-          s.temporal.push_back(
-              {d, c.temporal[idx(d)], below[idx(d)] * c.spatial.factor[idx(d)], l, true, true});
+      if (with_temporal) push_temporal(s, l, c.order);
       for (const Loop &x : c.spatial.loops) {
         // x loops sit outside y loops of the same dimension.
         std::int64_t stride = below[idx(x.dim)];
@@ -1530,6 +1536,14 @@ private:
     for (int l = parent; l < L_; ++l)
       if (a_.levels[l].keeps[idx(o)]) s.chain[s.chain_size++] = l;
     return s;
+  }
+
+  // Appends the temporal loops of level l, in `order` (outermost first), to a spec.
+  void push_temporal(PairSpec &s, int l, const std::vector<Dim> &order) const {
+    const LevelChoice &c = choice_[l];
+    for (Dim d : order)
+      s.temporal.push_back(
+          {d, c.temporal[idx(d)], tiles_[l][idx(d)] * c.spatial.factor[idx(d)], l, true, true});
   }
 
   // A sound lower bound on the cost of every pair whose child is below `level` (those of
