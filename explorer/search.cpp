@@ -398,8 +398,9 @@ public:
                 return;
               }
             }
+            const bool without_input_priced = mode.drop_with_cost && level > 0;
             add_input(u, level - 1);
-            n.bound = cost_above + least_order_bound(level - 1, u) +
+            n.bound = cost_above + least_order_bound(level - 1, u, without_input_priced) +
                       (level > 0 ? lower_bound_below(level - 1) : macs_energy());
             if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound, cycles)) {
               count_pruned(1);
@@ -1486,21 +1487,37 @@ private:
     return false;
   }
 
-  // The least order bound (refresh_bound) over the order classes of level child+1.
-  double least_order_bound(int child, const Unions &u) {
-    OperandArray<std::int64_t> fills{};
+  // The least order bound (refresh_bound) over the order classes of level child+1. With
+  // `input_added`, only I's terms are priced and W's and O's are the last call's: that call
+  // must have been on the same node before add_input (as expand() does, to try the bound
+  // without I first).
+  double least_order_bound(int child, const Unions &u, bool input_added = false) {
+    const LevelChoice &c = choice_[child + 1];
+    const OrderShapes &shapes = order_shapes(child + 1, order_mask(c.temporal));
+    std::vector<ClassTerms> &terms = least_terms_;
+    if (!input_added) terms.resize(shapes.least.size());
     double least = kInf;
     OperandArray<std::int64_t> least_fills{};
     least_fills.fill(std::numeric_limits<std::int64_t>::max());
-    const LevelChoice &c = choice_[child + 1];
-    const OrderShapes &shapes = order_shapes(child + 1, order_mask(c.temporal));
-    for (const std::size_t k : shapes.least) {
-      OperandArray<std::int64_t> prefix;
+    for (std::size_t i = 0; i < shapes.least.size(); ++i) {
+      ClassTerms &t = terms[i];
+      const auto price = [&](Operand o) { // (o a constant at each call: inlined for it)
+        t.energy[idx(o)] = 0;
+        t.fills[idx(o)] = 0;
+        if (u.present[idx(o)])
+          t.energy[idx(o)] = operand_refresh_bound(
+              o, child, u, prefix_product(shapes.dims(shapes.least[i], o), c.temporal),
+              t.fills[idx(o)]);
+      };
+      if (!input_added) {
+        price(Operand::W);
+        price(Operand::O);
+      }
+      price(Operand::I);
+      // Summed as refresh_bound does (an absent operand's 0 changes no sum).
+      least = std::min(least, t.energy[0] + t.energy[1] + t.energy[2]);
       for (Operand o : kAllOperands)
-        prefix[idx(o)] = prefix_product(shapes.dims(k, o), c.temporal);
-      least = std::min(least, refresh_bound(child, u, prefix, fills));
-      for (Operand o : kAllOperands)
-        least_fills[idx(o)] = std::min(least_fills[idx(o)], fills[idx(o)]);
+        least_fills[idx(o)] = std::min(least_fills[idx(o)], t.fills[idx(o)]);
     }
     known_fills_ = least_fills;
     return least;
@@ -1697,6 +1714,12 @@ private:
   std::vector<std::unique_ptr<OrderShapes>> order_shapes_ =
       std::vector<std::unique_ptr<OrderShapes>>(kMaxLevels << kNumDims);
   OperandArray<std::vector<double>> shape_terms_; // bound_orders' working terms
+  // least_order_bound's: each operand's term and fills, per class of OrderShapes::least.
+  struct ClassTerms {
+    OperandArray<double> energy;
+    OperandArray<std::int64_t> fills;
+  };
+  std::vector<ClassTerms> least_terms_;
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> divisors_memo_;
 };
 
