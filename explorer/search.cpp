@@ -348,10 +348,12 @@ public:
     const bool mirror_tied = mirror_ && !mode.relaxed && mirror_tied_above(level);
     const int num_spatials = static_cast<int>(x.spatials->size());
     const bool split_tiles = num_spatials < mode.parts;
+    // Whether nodes are first bounded without I (below), where a cost lets bounds drop them.
+    const bool without_input_first = mode.drop_with_cost && level > 0;
     // The tile enumeration's cut (least_first_check), which bounds groups of tiles by the
     // first check of their nodes. (Not when tiles are shared out by their place: the cut would
     // shift the places.)
-    const bool group_cut = mode.drop_with_cost && level > 0 && !split_tiles;
+    const bool group_cut = without_input_first && !split_tiles;
     for (int si = split_tiles ? 0 : mode.part; si < num_spatials;
          si += split_tiles ? 1 : mode.parts) {
       const SpatialChoice &sp = (*x.spatials)[si];
@@ -383,7 +385,7 @@ public:
             // Most nodes a search drops are beaten already by the bounds without I, which need
             // no input windows: try them first. Fills of I count 0 in them. The first (each
             // operand at its own best order) is skipped where the group cut has applied it.
-            if (mode.drop_with_cost && level > 0) {
+            if (without_input_first) {
               if (!group_cut &&
                   cut(*mode.drop_with_cost + cost_above + own_orders_bound(level - 1, u) +
                           lower_bound_below(level - 1),
@@ -398,9 +400,8 @@ public:
                 return;
               }
             }
-            const bool without_input_priced = mode.drop_with_cost && level > 0;
             add_input(u, level - 1);
-            n.bound = cost_above + least_order_bound(level - 1, u, without_input_priced) +
+            n.bound = cost_above + least_order_bound(level - 1, u, without_input_first) +
                       (level > 0 ? lower_bound_below(level - 1) : macs_energy());
             if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound, cycles)) {
               count_pruned(1);
