@@ -13,6 +13,10 @@ namespace {
 // that many: 64 loops with trips > 1 multiply to at least 2^64.)
 constexpr int kMaxLoops = 64;
 
+// Which crossed fanouts a query unites: the siblings under them count as one.
+enum class Unite : std::uint8_t { None, Multicast, Reduction, All };
+constexpr unsigned unite_bit(Unite u) { return 1u << static_cast<int>(u); }
+
 // The mapping read once. Loops are numbered innermost first (the opposite of the nest's
 // reading order), so that the loops above a level are a suffix, and the innermost of a set
 // of them is its lowest bit.
@@ -20,8 +24,9 @@ struct Nest {
   int n = 0;
   std::array<std::int64_t, kMaxLoops> trip, stride;
   std::array<Dim, kMaxLoops> dim;
-  std::array<int, kMaxLoops> level;
   std::uint64_t temporal = 0;                    // bit i: loop i is temporal
+  std::uint64_t window = 0;                      // bit i: loop i is on P, Q, R or S
+  std::uint64_t multicast = 0;                   // bit i: loop i is spatial, on a multicast fanout
   OperandArray<std::uint64_t> plain{};           // bit i: loop i is on one of o's plain axes
   std::array<int, kMaxLevels + 1> first_above;   // [c + 1]: loops above level c are [it, n)
   std::array<std::int64_t, kMaxLoops + 1> outer; // [i]: the product of temporal trips of [i, n)
@@ -34,6 +39,8 @@ struct Nest {
   std::array<std::int64_t, kMaxLevels> spatial;
   std::array<OperandArray<std::int64_t>, kMaxLevels> spatial_plain;
   std::array<std::int64_t, kMaxLevels> temporal_o;
+  // Per level: the queries (unite_bit) that unite the siblings under its fanout.
+  std::array<unsigned, kMaxLevels> unites;
   // [l]: the product of the spatial trips of levels l and outward; [L]: 1.
   std::array<std::int64_t, kMaxLevels + 1> spatial_from;
 };
@@ -58,7 +65,6 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     x.trip[i] = t;
     x.stride[i] = inner[d];
     x.dim[i] = loop.dim;
-    x.level[i] = l;
     inner[d] *= t;
     level_trips[l][d] *= t;
     loops_of[d] |= bit;
@@ -73,8 +79,13 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     // Inside out: a level's spatial loops sit inside its temporal ones.
     const LevelLoops &ll = m.levels[l];
     if (x.n + ll.spatial.size() + ll.temporal.size() > kMaxLoops) return ReadResult::TooManyLoops;
+    const Fanout &f = a.levels[l].fanout;
+    x.unites[l] = unite_bit(Unite::All) | (f.multicast ? unite_bit(Unite::Multicast) : 0) |
+                  (f.reduction ? unite_bit(Unite::Reduction) : 0);
+    const bool multicast = f.multicast;
     for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it) {
-      place(*it, l);
+      const std::uint64_t bit = place(*it, l);
+      x.multicast |= multicast ? bit : 0;
       x.spatial[l] *= it->trip;
       for (Operand o : kAllOperands)
         x.spatial_plain[l][idx(o)] *= kPlainDims[idx(o)] >> idx(it->dim) & 1 ? it->trip : 1;
@@ -86,9 +97,11 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   }
   if (inner != p.size) return ReadResult::Imperfect;
   x.first_above[L] = x.n;
-  for (int d = 0; d < kNumDims; ++d)
+  for (int d = 0; d < kNumDims; ++d) {
     for (Operand o : kAllOperands)
       x.plain[idx(o)] |= kPlainDims[idx(o)] >> d & 1 ? loops_of[d] : 0;
+    x.window |= kWindowDims >> d & 1 ? loops_of[d] : 0;
+  }
   x.outer[x.n] = 1;
   for (int i = x.n - 1; i >= 0; --i)
     x.outer[i] = x.outer[i + 1] * (x.temporal >> i & 1 ? x.trip[i] : 1);
@@ -111,6 +124,8 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
 }
 
 constexpr std::uint64_t bits_from(int i) { return i >= 64 ? 0 : ~0ull << i; }
+// Bits [from, to).
+constexpr std::uint64_t bits_between(int from, int to) { return bits_from(from) & ~bits_from(to); }
 
 // Per-level products over a range of levels.
 std::int64_t product(const std::array<std::int64_t, kMaxLevels> &per_level, int from, int to) {
@@ -120,28 +135,19 @@ std::int64_t product(const std::array<std::int64_t, kMaxLevels> &per_level, int 
   return r;
 }
 
-// Which crossed fanouts a query unites: the siblings under them count as one.
-enum class Unite : std::uint8_t { None, Multicast, Reduction, All };
-
-bool united(const Fanout &f, Unite u) {
-  return u == Unite::All || (u == Unite::Multicast && f.multicast) ||
-         (u == Unite::Reduction && f.reduction);
-}
-
 // One pair: the parts of its words that every query shares.
 struct Pair {
   const Nest &x;
-  const Architecture &a;
   Operand o;
-  int child, parent, L;
+  int child, parent;
   std::int64_t tile_plain; // the child's tile on the operand's plain axes
   std::int64_t above;      // the product of the spatial trips above the parent
   int whole_from = 0;      // carries at loops [whole_from, n) bring whole tiles
   std::int64_t whole = 1;  // the product of their temporal trips
 
-  Pair(const Nest &nest, const Architecture &arch, Operand op, int c, int p)
-      : x(nest), a(arch), o(op), child(c), parent(p), L(arch.num_levels()),
-        tile_plain(nest.tile_plain[c + 1][idx(op)]), above(nest.spatial_from[p + 1]) {
+  Pair(const Nest &nest, Operand op, int c, int p)
+      : x(nest), o(op), child(c), parent(p), tile_plain(nest.tile_plain[c + 1][idx(op)]),
+        above(nest.spatial_from[p + 1]) {
     // Above a MAC unit every carry brings a fresh word; above a level, every carry at or
     // outside its innermost loop on a plain axis brings whole tiles.
     const std::uint64_t temporal_above = bits_from(x.first_above[c + 1]) & x.temporal;
@@ -158,10 +164,9 @@ struct Pair {
   Crossed crossed(Unite unite) const {
     Crossed r;
     for (int l = child + 1; l <= parent; ++l) {
-      if (united(a.levels[l].fanout, unite))
-        r.united_plain *= x.spatial_plain[l][idx(o)];
-      else
-        r.free *= x.spatial[l];
+      const bool u = x.unites[l] & unite_bit(unite);
+      r.united_plain *= u ? x.spatial_plain[l][idx(o)] : 1;
+      r.free *= u ? 1 : x.spatial[l];
     }
     return r;
   }
@@ -198,13 +203,18 @@ std::int64_t valid_fills(const Pair &pr, const Pair::Crossed &united, const int 
   const Nest &x = pr.x;
   const std::uint64_t o_temporal = x.temporal & x.plain[idx(Operand::O)];
   // above(upto): spatial loops above the parent, those of levels parent+1 .. upto pinned
-  // (only their trips on O's axes remain).
+  // (only their trips on O's axes remain). The chain goes outward, so `upto` never falls and
+  // the pinned product grows level by level.
+  std::int64_t pinned = 1;
+  int pinned_to = pr.parent;
   const auto above = [&](int upto) {
-    std::int64_t r = 1;
-    for (int l = pr.parent + 1; l < pr.L; ++l)
-      r *= l <= upto ? x.spatial_plain[l][idx(Operand::O)] : x.spatial[l];
-    return r;
+    for (; pinned_to < upto; ++pinned_to)
+      pinned *= x.spatial_plain[pinned_to + 1][idx(Operand::O)];
+    return pinned * x.spatial_from[upto + 1];
   };
+  // The O loops of levels child+1 .. level, likewise grown level by level.
+  std::int64_t o_loops = product(x.temporal_o, pr.child + 1, pr.parent);
+  int o_loops_to = pr.parent;
   std::int64_t invalid = 0;
   for (int i = 1; i <= k; ++i) {
     const int level = chain[i - 1];
@@ -212,7 +222,9 @@ std::int64_t valid_fills(const Pair &pr, const Pair::Crossed &united, const int 
     // the O loops of levels child+1 .. level (the rest of the whole-tile carries' loops).
     const std::uint64_t outside = o_temporal & bits_from(x.first_above[level + 1]);
     const int r = outside == 0 ? x.n : std::countr_zero(outside);
-    const std::int64_t prefix = x.outer[r] * product(x.temporal_o, pr.child + 1, level);
+    for (; o_loops_to < level; ++o_loops_to)
+      o_loops *= x.temporal_o[o_loops_to + 1];
+    const std::int64_t prefix = x.outer[r] * o_loops;
     invalid += pr.box_words(united, above(level), prefix);
     if (i == k) break;
     invalid -= pr.box_words(united, above(chain[i]), prefix);
@@ -237,24 +249,23 @@ PairCounts output_pair(const Pair &pr, const int *chain, int k) {
 
 // ---- I -------------------------------------------------------------------------------
 
-// The union of each window axis's siblings under the crossed fanouts that `unite` picks.
-void input_windows(const Pair &pr, const Problem &p, Unite unite, std::array<WindowUnion, 2> &u) {
+// The union of each window axis's siblings under `united_loops`, the crossed spatial loops on
+// window axes whose siblings count as one.
+void input_windows(const Pair &pr, const Problem &p, std::uint64_t united_loops,
+                   std::array<WindowUnion, 2> &u) {
   const Nest &x = pr.x;
   const DimArray<std::int64_t> &t = x.tiles[pr.child + 1];
   std::array<WindowKey, 2> k = {
       WindowKey::shape(t[idx(Dim::P)], t[idx(Dim::R)], p.stride_h, p.dilation_h),
       WindowKey::shape(t[idx(Dim::Q)], t[idx(Dim::S)], p.stride_w, p.dilation_w)};
-  if (unite != Unite::None)
-    for (int i = x.first_above[pr.child + 1]; i < x.first_above[pr.parent + 1]; ++i) {
-      if (x.temporal >> i & 1 || !(kWindowDims >> idx(x.dim[i]) & 1) ||
-          !united(pr.a.levels[x.level[i]].fanout, unite))
-        continue;
-      WindowKey &key = k[window_axis(x.dim[i])];
-      if (window_side(x.dim[i]) == 0)
-        key.add_p(x.trip[i], x.stride[i]);
-      else
-        key.add_r(x.trip[i], x.stride[i]);
-    }
+  for (std::uint64_t rest = united_loops; rest != 0; rest &= rest - 1) {
+    const int i = std::countr_zero(rest);
+    WindowKey &key = k[window_axis(x.dim[i])];
+    if (window_side(x.dim[i]) == 0)
+      key.add_p(x.trip[i], x.stride[i]);
+    else
+      key.add_r(x.trip[i], x.stride[i]);
+  }
   u[0].init(k[0]);
   u[1].init(k[1]);
 }
@@ -311,18 +322,15 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
   }
   const std::int64_t above = pr.above;
   std::array<WindowUnion, 2> alone, multicast; // (large: filled in place)
-  input_windows(pr, p, Unite::None, alone);
+  input_windows(pr, p, 0, alone);
   const std::int64_t fills =
       input_words(pr, pr.crossed(Unite::None), above, alone, carries.data(), num_carries);
   // Multicast unites siblings; with no window loop on a multicast fanout the windows are
   // those of one child, and with no loop at all the reads are the fills.
-  bool multicast_loops = false, window_multicast = false;
-  for (int i = x.first_above[pr.child + 1]; i < x.first_above[pr.parent + 1]; ++i) {
-    const bool on_multicast = !(x.temporal >> i & 1) && pr.a.levels[x.level[i]].fanout.multicast;
-    multicast_loops |= on_multicast;
-    window_multicast |= on_multicast && (kWindowDims >> idx(x.dim[i]) & 1);
-  }
-  if (window_multicast) input_windows(pr, p, Unite::Multicast, multicast);
+  const std::uint64_t on_multicast =
+      bits_between(x.first_above[pr.child + 1], x.first_above[pr.parent + 1]) & x.multicast;
+  const bool multicast_loops = on_multicast != 0, window_multicast = (on_multicast & x.window) != 0;
+  if (window_multicast) input_windows(pr, p, on_multicast & x.window, multicast);
   const std::array<WindowUnion, 2> &united = window_multicast ? multicast : alone;
   PairCounts c;
   c.parent_reads = multicast_loops ? input_words(pr, pr.crossed(Unite::Multicast), above, united,
@@ -352,7 +360,7 @@ bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, Acc
       if (keeps(a, m, l, o)) keepers[k++] = l;
     for (int i = 0; i < k; ++i) {
       const int child = i == 0 ? -1 : keepers[i - 1], parent = keepers[i];
-      const Pair pr(x, a, o, child, parent);
+      const Pair pr(x, o, child, parent);
       const PairCounts pc = o == Operand::W   ? weight_pair(pr)
                             : o == Operand::I ? input_pair(pr, p)
                                               : output_pair(pr, keepers.data() + i, k - i);
