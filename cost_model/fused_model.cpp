@@ -82,10 +82,9 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     const Fanout &f = a.levels[l].fanout;
     x.unites[l] = unite_bit(Unite::All) | (f.multicast ? unite_bit(Unite::Multicast) : 0) |
                   (f.reduction ? unite_bit(Unite::Reduction) : 0);
-    const bool multicast = f.multicast;
     for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it) {
       const std::uint64_t bit = place(*it, l);
-      x.multicast |= multicast ? bit : 0;
+      x.multicast |= f.multicast ? bit : 0;
       x.spatial[l] *= it->trip;
       for (Operand o : kAllOperands)
         x.spatial_plain[l][idx(o)] *= kPlainDims[idx(o)] >> idx(it->dim) & 1 ? it->trip : 1;
