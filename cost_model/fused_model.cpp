@@ -328,13 +328,13 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
   // those of one child, and with no loop at all the reads are the fills.
   const std::uint64_t on_multicast =
       bits_between(x.first_above[pr.child + 1], x.first_above[pr.parent + 1]) & x.multicast;
-  const bool multicast_loops = on_multicast != 0, window_multicast = (on_multicast & x.window) != 0;
-  if (window_multicast) input_windows(pr, p, on_multicast & x.window, multicast);
-  const std::array<WindowUnion, 2> &united = window_multicast ? multicast : alone;
+  const std::uint64_t window_on_multicast = on_multicast & x.window;
+  if (window_on_multicast != 0) input_windows(pr, p, window_on_multicast, multicast);
+  const std::array<WindowUnion, 2> &united = window_on_multicast != 0 ? multicast : alone;
   PairCounts c;
-  c.parent_reads = multicast_loops ? input_words(pr, pr.crossed(Unite::Multicast), above, united,
-                                                 carries.data(), num_carries)
-                                   : fills;
+  c.parent_reads = on_multicast != 0 ? input_words(pr, pr.crossed(Unite::Multicast), above, united,
+                                                   carries.data(), num_carries)
+                                     : fills;
   c.child_fills = pr.child >= 0 ? fills : 0;
   c.fanout_words = fills;
   return c;
