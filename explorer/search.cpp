@@ -533,7 +533,8 @@ public:
   // counted exactly, since I's term misses the new rows that window loops bring. W and O are
   // priced exactly only for the orders searched (search_orders). The order bound depends on
   // a class only through each operand's refresh prefix (OrderShapes), so each operand's term
-  // is computed once per distinct prefix.
+  // is computed once per distinct prefix, and the bound once per group of classes with the
+  // same prefixes.
   std::vector<Bounded> bound_orders(int level, double cost_above) {
     LevelChoice &c = choice_[level];
     const int child = level - 1;
@@ -563,33 +564,37 @@ public:
       above_level = input_spec.temporal.size - static_cast<int>(c.order.size());
     }
     std::vector<Bounded> bounded;
-    for (std::size_t k = 0; k < shapes.of_class.size(); ++k) {
-      const OperandArray<std::uint8_t> &j = shapes.of_class[k];
+    for (const OrderShapes::Group &g : shapes.groups) {
       OperandArray<double> e;
       for (Operand o : kAllOperands)
-        e[idx(o)] = terms[idx(o)][j[idx(o)]];
-      double bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
-      if (cut(bound, cycles)) {
-        count_pruned(1);
+        e[idx(o)] = terms[idx(o)][g.index[idx(o)]];
+      const double order_bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
+      if (cut(order_bound, cycles)) {
+        count_pruned(static_cast<std::int64_t>(g.classes.size()));
         continue;
       }
-      const std::vector<Dim> &order = (*shapes.orders)[k];
-      if (u.present[idx(Operand::I)]) {
-        input_spec.temporal.size = above_level;
-        push_temporal(input_spec, level, order);
-        const PairCounts exact = pair_counts(p_, input_spec);
-        e[idx(Operand::I)] = pair_energy(exact, Operand::I, child, input_parent) +
-                             (child >= 0 ? fill_floor(child, Operand::I, exact.child_fills) : 0);
-        bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
-        if (cut(bound, cycles)) {
-          count_pruned(1);
-          continue;
+      for (const std::uint32_t k : g.classes) {
+        const std::vector<Dim> &order = (*shapes.orders)[k];
+        double bound = order_bound;
+        if (u.present[idx(Operand::I)]) {
+          input_spec.temporal.size = above_level;
+          push_temporal(input_spec, level, order);
+          const PairCounts exact = pair_counts(p_, input_spec);
+          e[idx(Operand::I)] = pair_energy(exact, Operand::I, child, input_parent) +
+                               (child >= 0 ? fill_floor(child, Operand::I, exact.child_fills) : 0);
+          bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
+          if (cut(bound, cycles)) {
+            count_pruned(1);
+            continue;
+          }
         }
+        bounded.push_back({&order, bound});
       }
-      bounded.push_back({&order, bound});
     }
-    std::stable_sort(bounded.begin(), bounded.end(),
-                     [](const Bounded &p, const Bounded &q) { return p.bound < q.bound; });
+    // Least bound first, ties in class order (`order` points into the list of classes).
+    std::sort(bounded.begin(), bounded.end(), [](const Bounded &p, const Bounded &q) {
+      return p.bound != q.bound ? p.bound < q.bound : std::less<>()(p.order, q.order);
+    });
     return bounded;
   }
 
@@ -602,6 +607,13 @@ public:
     const std::vector<std::vector<Dim>> *orders = nullptr;
     OperandArray<std::vector<std::uint32_t>> prefix_dims; // dimension masks; 0: no such loop
     std::vector<OperandArray<std::uint8_t>> of_class;     // per class, an index per operand
+    // The classes with the same index for every operand (so the same order bound), in class
+    // order within each group.
+    struct Group {
+      OperandArray<std::uint8_t> index;
+      std::vector<std::uint32_t> classes;
+    };
+    std::vector<Group> groups;
     // Class k's set of dimensions for operand o.
     std::uint32_t dims(std::size_t k, Operand o) const {
       return prefix_dims[idx(o)][of_class[k][idx(o)]];
@@ -634,6 +646,12 @@ public:
         if (it == list.end()) list.push_back(dims[idx(o)]);
       }
       shapes.of_class.push_back(index);
+    }
+    std::map<OperandArray<std::uint8_t>, std::size_t> group_of;
+    for (std::size_t k = 0; k < shapes.of_class.size(); ++k) {
+      const auto [it, added] = group_of.try_emplace(shapes.of_class[k], shapes.groups.size());
+      if (added) shapes.groups.push_back({shapes.of_class[k], {}});
+      shapes.groups[it->second].classes.push_back(static_cast<std::uint32_t>(k));
     }
     const auto beaten_by = [&](std::size_t k, std::size_t other) { // other's sets within k's
       bool equal = true;
