@@ -19,6 +19,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -176,12 +177,30 @@ bool better(const std::vector<double> &a, const std::string &ka, const std::vect
   return ka < kb;
 }
 
+// Starts work(t) for t = first .. count-1, each on its own thread, into `pool`. If the system
+// refuses a thread, raises `stop`, joins the threads started, and reports it as the user's
+// error (too many threads asked for) rather than letting their destructors end the process.
+template <typename F>
+void start_threads(std::vector<std::thread> &pool, int first, int count, F &work,
+                   std::atomic<bool> &stop) {
+  try {
+    for (int t = first; t < count; ++t)
+      pool.emplace_back([&work, t] { work(t); });
+  } catch (const std::system_error &e) {
+    stop = true;
+    for (std::thread &t : pool)
+      t.join();
+    user_error("threads", "could not start thread " + std::to_string(first + pool.size() + 1) +
+                              " of " + std::to_string(count) + " (" + e.what() +
+                              "); ask for fewer");
+  }
+}
+
 // Runs work(t) for t = 0 .. threads-1, each on its own thread (work(0) on the caller's), and
-// waits for all of them.
-template <typename F> void on_threads(int threads, F &&work) {
+// waits for all of them. `stop` as for start_threads.
+template <typename F> void on_threads(int threads, std::atomic<bool> &stop, F &&work) {
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t)
-    pool.emplace_back([&work, t] { work(t); });
+  start_threads(pool, 1, threads, work, stop);
   work(0);
   for (std::thread &t : pool)
     t.join();
@@ -854,7 +873,7 @@ public:
       return true;
     };
     // The top nodes shared out among the threads (each scan is independent).
-    on_threads(threads, [&](int part) {
+    on_threads(threads, shared_.stopped, [&](int part) {
       for (std::size_t i = static_cast<std::size_t>(part); i < top.nodes.size();
            i += static_cast<std::size_t>(threads)) {
         if (shared_.stopped.load(std::memory_order_relaxed)) return;
@@ -1754,7 +1773,23 @@ std::vector<Objective> ranking_objectives(const std::vector<Objective> &objectiv
   return r;
 }
 
+void validate(const ExploreOptions &o) {
+  if (o.objectives.empty()) user_error("objectives", "must list at least one objective");
+  for (auto it = o.objectives.begin(); it != o.objectives.end(); ++it)
+    if (std::find(o.objectives.begin(), it, *it) != it)
+      user_error("objectives",
+                 "lists '" + std::string(objective_name(*it)) + "' twice (each ranks once)");
+  if (o.threads < 0 || o.threads > kMaxExploreThreads)
+    user_error("threads", "must be 0 (all cores) to " + std::to_string(kMaxExploreThreads) +
+                              ", not " + std::to_string(o.threads));
+  if (!(o.time_budget_s >= 0)) user_error("time_budget_s", "must be 0 (none) or more seconds");
+  if (o.eval_budget < 0) user_error("eval_budget", "must be 0 (none) or more evaluations");
+  if (o.random_incumbents < 0) user_error("random_incumbents", "must not be negative");
+  if (std::isnan(o.upper_bound)) user_error("upper_bound", "is not a number");
+}
+
 ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOptions &options) {
+  validate(options);
   ExploreOptions opt = options;
   opt.objectives = ranking_objectives(options.objectives);
   validate(p);
@@ -1800,7 +1835,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   // A first incumbent from random points of the mapspace: a budgeted search always has a
   // mapping to report, and cuts start at once. Point i is drawn from seed i + 1, so runs
   // agree, and the points are the same however many threads share them out.
-  on_threads(threads, [&](int t) {
+  on_threads(threads, shared.stopped, [&](int t) {
     Searcher s(p, a, opt, shared, start);
     for (int i = t; i < opt.random_incumbents; i += threads) {
       std::mt19937_64 rng(static_cast<std::uint64_t>(i) + 1);
@@ -1817,7 +1852,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   // The top-level expansion, its spatial choices shared out among the threads (or, for a
   // top level without a fanout, such as DRAM, its tiles).
   std::vector<Searcher::Expansion> top_shares(threads);
-  on_threads(threads, [&](int t) {
+  on_threads(threads, shared.stopped, [&](int t) {
     Searcher::ExpandMode mode;
     mode.part = t;
     mode.parts = threads;
@@ -1862,7 +1897,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::vector<double> inner(top.size(), 0.0);
   if (root.relaxation_applies() && opt.objectives[0] != Objective::Energy) {
     std::vector<Searcher::Expansion> shares(threads);
-    on_threads(threads, [&](int t) { shares[t] = searchers[t]->relaxed_expansion(t, threads); });
+    on_threads(threads, shared.stopped,
+               [&](int t) { shares[t] = searchers[t]->relaxed_expansion(t, threads); });
     inner = root.relaxed_inner_bounds(expansion, Searcher::merge_parts(shares), threads);
   }
   // Every top-level node's loop orders are priced exactly, the nodes shared out among the
@@ -1874,7 +1910,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   };
   std::vector<TopOrders> top_orders(top.size());
   {
-    on_threads(threads, [&](int t) {
+    on_threads(threads, shared.stopped, [&](int t) {
       Searcher &s = *searchers[t];
       for (std::size_t i = static_cast<std::size_t>(t); i < top.size(); i += threads) {
         if (s.stop_now()) return;
@@ -1981,8 +2017,7 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back(worker, t);
+  start_threads(pool, 0, threads, worker, shared.stopped);
   if (opt.progress) {
     auto last = Clock::now();
     while (done.load() < subs.size() && !shared.stopped.load()) {

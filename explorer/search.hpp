@@ -23,13 +23,16 @@ enum class Objective { Energy, Cycles, Edp };
 std::string_view objective_name(Objective o);
 std::optional<Objective> parse_objective(std::string_view s);
 
+// The most threads one search takes (ExploreOptions::threads).
+inline constexpr int kMaxExploreThreads = 1024;
+
 struct ExploreOptions {
   // Lexicographic. Ties on the whole list go to the least energy, then to a canonical order
   // of the mappings (so `cycles` gives, of the mappings with the least cycles, one with the
   // least energy).
   std::vector<Objective> objectives = {Objective::Energy};
   Constraints constraints;
-  int threads = 0;                         // 0: all cores
+  int threads = 0;                         // 0: all cores; at most kMaxExploreThreads
   double time_budget_s = 0;                // 0: none
   std::int64_t eval_budget = 0;            // complete mappings to evaluate; 0: none
   bool progress = false;                   // report to stderr about once a second
@@ -72,7 +75,12 @@ struct ExploreResult {
   ExploreStats stats;
 };
 
-// Throws UserError for bad constraints; returns found == false when no mapping fits.
+// Throws UserError naming the field for options out of range: no objective or one listed
+// twice, threads outside 0 .. kMaxExploreThreads, a negative or NaN budget, a NaN upper bound.
+void validate(const ExploreOptions &opt);
+
+// Throws UserError for bad options (validate) or constraints, or when the system refuses a
+// thread; returns found == false when no mapping fits.
 ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOptions &opt);
 
 // The objectives a search ranks mappings by: `objectives`, then energy if the list lacks it

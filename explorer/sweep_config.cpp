@@ -356,7 +356,7 @@ SweepConfig sweep_config_from_json(const Json &j, const std::string &file,
     if (auto v = f->get("seed")) c.seed = v->boolean();
   }
   if (budget_override) {
-    if (*budget_override < 0) user_error("--budget", "must not be negative");
+    if (!(*budget_override >= 0)) user_error("--budget", "must be 0 or more seconds");
     c.budget_s = *budget_override;
   }
 

@@ -150,6 +150,26 @@ TEST_CASE("explore rejects bad constraints and objectives with named errors", "[
   fails({"--constraints", "c2.json"}, "c2.json: temporal_factor.GB.K: must be a positive integer");
   dir.write("c3.json", R"({"spatial": )");
   fails({"--constraints", "c3.json"}, "c3.json");
+  fails({"--objective", "energy,cycles,energy"}, "--objective: lists 'energy' twice");
+  fails({"--threads", "100000"}, "--threads: must be 0 (all cores) to 1024, got 100000");
+  fails({"--threads", "-1"}, "--threads: must be 0 (all cores) to 1024, got -1");
+  fails({"--budget", "nan"}, "--budget: must be 0 or more seconds, got nan");
+  fails({"--budget", "-1"}, "--budget: must be 0 or more seconds");
+}
+
+TEST_CASE("bench rejects a NaN or zero time and too many threads with named errors", "[error]") {
+  TempDir dir;
+  const auto fails = [&](std::vector<std::string> args, const std::string &message) {
+    args.insert(args.begin(), "bench");
+    const CliResult r = run_cli(args, dir.path());
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(message) != std::string::npos);
+  };
+  fails({"--seconds", "nan"}, "--seconds: must be 0 or more seconds, got nan");
+  fails({"--seconds", "0"}, "--seconds: must be more than 0");
+  fails({"--explore", "--threads", "2000"}, "--threads: must be 0 (all cores) to 1024");
+  fails({"--explore", "--budget", "-3"}, "--budget: must be 0 or more seconds");
 }
 
 TEST_CASE("explore with a budget reports a non-optimal best and a lower bound", "[correctness]") {

@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -152,6 +154,31 @@ TEST_CASE("explorer is deterministic across thread counts", "[correctness]") {
   const ExploreResult r1 = explore(p, a, one), r2 = explore(p, a, two), r3 = explore(p, a, two);
   CHECK(r1.mapping == r2.mapping);
   CHECK(r2.mapping == r3.mapping);
+}
+
+TEST_CASE("explore refuses options out of range, naming the field", "[error]") {
+  const Problem p = small_conv(4, 4, 3, 2, 1);
+  const Architecture a = small_arch(true, true);
+  const auto fails = [&](const std::function<void(ExploreOptions &)> &set,
+                         const std::string &message) {
+    ExploreOptions o;
+    set(o);
+    CHECK_THROWS_WITH(explore(p, a, o), Catch::Contains(message));
+  };
+  fails([](ExploreOptions &o) { o.threads = kMaxExploreThreads + 1; },
+        "threads: must be 0 (all cores) to 1024, not 1025");
+  fails([](ExploreOptions &o) { o.threads = -2; }, "threads: must be 0 (all cores)");
+  fails([](ExploreOptions &o) { o.time_budget_s = std::nan(""); },
+        "time_budget_s: must be 0 (none) or more seconds");
+  fails([](ExploreOptions &o) { o.eval_budget = -1; }, "eval_budget: must be 0 (none)");
+  fails([](ExploreOptions &o) { o.objectives.clear(); }, "objectives: must list at least one");
+  fails(
+      [](ExploreOptions &o) {
+        o.objectives = {Objective::Cycles, Objective::Cycles};
+      },
+      "objectives: lists 'cycles' twice");
+  fails([](ExploreOptions &o) { o.random_incumbents = -1; }, "random_incumbents: must not be");
+  fails([](ExploreOptions &o) { o.upper_bound = std::nan(""); }, "upper_bound: is not a number");
 }
 
 TEST_CASE("explorer's optimum is never above a named dataflow's mapping", "[correctness]") {

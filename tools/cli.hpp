@@ -66,6 +66,12 @@ po::options_description input_options();
 // The value of an optional string option.
 std::optional<std::string> option(const po::variables_map &vm, const std::string &name);
 
+// --threads (an int option): 0 (all cores) to kMaxExploreThreads, or a user error.
+int threads_option(const po::variables_map &vm);
+
+// A seconds option (a double) that must be 0 or more (not NaN), or a user error naming it.
+double seconds_option(const po::variables_map &vm, const std::string &name);
+
 enum class Format { Table, Json };
 Format parse_format(const std::string &value); // "table" or "json"
 

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include "cost_model/json_io.hpp"
+#include "explorer/search.hpp"
 #include "schedules/builtin_architectures.hpp"
 #include "schedules/builtin_mappings.hpp"
 #include "schedules/builtin_problems.hpp"
@@ -62,6 +63,20 @@ po::options_description input_options() {
 std::optional<std::string> option(const po::variables_map &vm, const std::string &name) {
   if (!vm.count(name)) return std::nullopt;
   return vm[name].as<std::string>();
+}
+
+int threads_option(const po::variables_map &vm) {
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0 || threads > kMaxExploreThreads)
+    user_error("--threads", "must be 0 (all cores) to " + std::to_string(kMaxExploreThreads) +
+                                ", got " + std::to_string(threads));
+  return threads;
+}
+
+double seconds_option(const po::variables_map &vm, const std::string &name) {
+  const double s = vm[name].as<double>();
+  if (!(s >= 0)) user_error("--" + name, "must be 0 or more seconds, got " + std::to_string(s));
+  return s;
 }
 
 Format parse_format(const std::string &value) {

@@ -70,8 +70,10 @@ int run_bench(const Args &args) {
       "seconds", po::value<double>()->default_value(3.0), "time per cost-model measurement")(
       "explore", "also time the explorer on each layer of --network")(
       "network,n", po::value<std::string>(), "network for --explore (default: alexnet)")(
-      "threads,j", po::value<int>()->default_value(2), "threads for the parallel explorer run")(
-      "budget", po::value<double>()->default_value(0), "explorer seconds per layer (0: none)")(
+      "threads,j", po::value<int>()->default_value(2),
+      ("threads for the parallel explorer run (at most " + std::to_string(kMaxExploreThreads) + ")")
+          .c_str())("budget", po::value<double>()->default_value(0),
+                    "explorer seconds per layer (0: none)")(
       "ceiling",
       "with --explore, also measure the machine's ceiling for N threads: N one-thread "
       "searches at once against one alone")("count-mapspace", "also count each layer's mapspace");
@@ -88,7 +90,11 @@ int run_bench(const Args &args) {
   const int count = vm["mappings"].as<int>();
   if (count < 1) user_error("--mappings", "must be positive");
   if (vm.count("ceiling") && !vm.count("explore")) user_error("--ceiling", "needs --explore");
-  if (vm.count("ceiling") && vm["threads"].as<int>() < 2)
+  const int threads = threads_option(vm);
+  const double secs = seconds_option(vm, "seconds");
+  if (secs == 0) user_error("--seconds", "must be more than 0");
+  const double budget = seconds_option(vm, "budget");
+  if (vm.count("ceiling") && threads < 2)
     user_error("--ceiling", "needs --threads of 2 or more (the ceiling is for N threads)");
   std::mt19937_64 rng(1);
   std::vector<Mapping> set;
@@ -99,7 +105,6 @@ int run_bench(const Args &args) {
                  "no random valid mapping of '" + problem.source + "' fits '" + arch.source + "'");
     set.push_back(std::move(*m));
   }
-  const double secs = vm["seconds"].as<double>();
   AccessCounts counts; // one mapping's counts after another, in the same storage
   const double counts_rate = rate(set, secs, [&](const Mapping &m) {
     analytical_counts(problem.value, arch.value, m, counts);
@@ -119,13 +124,12 @@ int run_bench(const Args &args) {
 
   if (vm.count("explore")) {
     const Input<Network> net = load_network_arg(option(vm, "network"), kDefaultBatch);
-    const int threads = vm["threads"].as<int>();
     TextTable t({"layer", "repeat", "pJ/MAC", "optimal", "evaluated", "pruned", "mapspace",
                  "s (1 thread)", "s (" + std::to_string(threads) + " threads)", "speedup"});
     double total1 = 0, totalN = 0;
     for (const Layer &l : net.value.layers) {
       ExploreOptions opt;
-      opt.time_budget_s = vm["budget"].as<double>();
+      opt.time_budget_s = budget;
       opt.threads = 1;
       opt.count_mapspace = vm.count("count-mapspace") > 0;
       const ExploreResult one = explore(l.problem, arch.value, opt);
@@ -151,7 +155,7 @@ int run_bench(const Args &args) {
       // Alone and at once in turn, a few rounds: this machine's speed drifts by more than
       // the effect measured.
       ExploreOptions opt;
-      opt.time_budget_s = vm["budget"].as<double>();
+      opt.time_budget_s = budget;
       opt.threads = 1;
       constexpr int kRounds = 3;
       double alone = 0, together = 0;

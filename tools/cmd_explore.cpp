@@ -10,6 +10,7 @@
 #include "schedules/dataflows.hpp"
 #include "schedules/networks.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <fstream>
@@ -47,6 +48,8 @@ std::vector<Objective> parse_objectives(const std::string &text) {
       user_error("--objective", "unknown objective '" + item +
                                     "' (use energy, cycles or edp, or a comma list of them "
                                     "for a lexicographic order)");
+    if (std::find(out.begin(), out.end(), *o) != out.end())
+      user_error("--objective", "lists '" + item + "' twice (each ranks once)");
     out.push_back(*o);
   }
   if (out.empty()) user_error("--objective", "is empty");
@@ -205,8 +208,9 @@ int run_explore(const Args &args) {
       "batch", po::value<std::int64_t>(), "batch size for a built-in network")(
       "objective", po::value<std::string>()->default_value("energy"),
       "energy, cycles or edp; a comma list is a lexicographic order (e.g. energy,cycles); "
-      "ties go to the least energy")("threads,j", po::value<int>()->default_value(0),
-                                     "threads (0: all cores)")(
+      "ties go to the least energy")(
+      "threads,j", po::value<int>()->default_value(0),
+      ("threads (0: all cores; at most " + std::to_string(kMaxExploreThreads) + ")").c_str())(
       "budget", po::value<double>()->default_value(0),
       "seconds per layer (0: none); a layer stopped by it reports its best mapping and the "
       "gap to the lower bound")("max-evaluations", po::value<std::int64_t>()->default_value(0),
@@ -266,10 +270,8 @@ int run_explore(const Args &args) {
   }
   ExploreOptions opt;
   opt.objectives = parse_objectives(vm["objective"].as<std::string>());
-  opt.threads = vm["threads"].as<int>();
-  if (opt.threads < 0) user_error("--threads", "must not be negative");
-  opt.time_budget_s = vm["budget"].as<double>();
-  if (opt.time_budget_s < 0) user_error("--budget", "must not be negative");
+  opt.threads = threads_option(vm);
+  opt.time_budget_s = seconds_option(vm, "budget");
   opt.eval_budget = vm["max-evaluations"].as<std::int64_t>();
   if (opt.eval_budget < 0) user_error("--max-evaluations", "must not be negative");
   opt.constraints = constraints_from_options(vm, arch.value);

@@ -2,6 +2,7 @@
 // goes and pareto.json at the end; resumes after a kill (explorer/sweep.hpp, docs/sweep.md).
 #include "cli.hpp"
 
+#include "explorer/search.hpp"
 #include "explorer/sweep.hpp"
 
 #include <atomic>
@@ -57,9 +58,10 @@ int run_sweep(const Args &args) {
       "out,o", po::value<std::string>(),
       "the output directory: config.json, points.jsonl, pareto.json")(
       "threads,j", po::value<int>()->default_value(0),
-      "threads of each search (0: all cores); points run one after another")(
-      "budget", po::value<double>(),
-      "seconds per layer search (0: none), replacing the config's explore.budget_s")(
+      ("threads of each search (0: all cores; at most " + std::to_string(kMaxExploreThreads) +
+       "); points run one after another")
+          .c_str())("budget", po::value<double>(),
+                    "seconds per layer search (0: none), replacing the config's explore.budget_s")(
       "quiet,q", "no progress on stderr");
   po::variables_map vm;
   if (!parse_command_line(
@@ -77,9 +79,8 @@ int run_sweep(const Args &args) {
   const auto out = option(vm, "out");
   if (!out) user_error("--out", "is required: the directory to write the sweep to");
   std::optional<double> budget;
-  if (vm.count("budget")) budget = vm["budget"].as<double>();
-  const int threads = vm["threads"].as<int>();
-  if (threads < 0) user_error("--threads", "must not be negative");
+  if (vm.count("budget")) budget = seconds_option(vm, "budget");
+  const int threads = threads_option(vm);
 
   // Everything is read and checked before the output directory is touched.
   const SweepConfig config = load_sweep_config(*config_path, budget);
