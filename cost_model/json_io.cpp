@@ -305,12 +305,6 @@ Problem parse_problem(const Node &n, const std::vector<std::string> &extra_keys,
   if (auto v = obj->get("name")) p.name = v->non_empty_string();
   if (auto v = obj->get("bits")) p.bits = parse_bits(*v);
 
-  __int128 macs = 1;
-  for (auto s : p.size)
-    macs *= s;
-  if (macs > (__int128{1} << 62))
-    n.fail("the problem has too many MACs for 64-bit counts (the product of its dimensions "
-           "exceeds 2^62)");
   with_file(n.file, [&] { validate(p, n.path); });
   return p;
 }

@@ -1,5 +1,7 @@
 #include "cost_model/problem.hpp"
 
+#include <algorithm>
+#include <initializer_list>
 #include <vector>
 
 namespace tessel {
@@ -62,6 +64,30 @@ void validate(const Problem &p, const std::string &where) {
       user_error(where + ".bits." + std::string(operand_name(o)),
                  "must be between 1 and 64, got " + std::to_string(b));
   }
+  // Every count is at most a few times the MACs or an operand's words (the input's through
+  // its height and width): with those below 2^60, no count overflows 64 bits. (Computed
+  // wide, each product clamped to the limit before the next factor, so nothing overflows.)
+  using Wide = __int128;
+  constexpr Wide kLimit = Wide{1} << 60;
+  const auto product = [&](std::initializer_list<Wide> factors) {
+    Wide r = 1;
+    for (Wide f : factors)
+      r = std::min(r * f, kLimit);
+    return r;
+  };
+  const auto span = [&](Dim out, Dim filter, std::int64_t step, std::int64_t dilation) {
+    return std::min(Wide{p.extent(out) - 1} * step + Wide{p.extent(filter) - 1} * dilation + 1,
+                    kLimit);
+  };
+  Wide macs = 1;
+  for (Dim d : kAllDims)
+    macs = product({macs, p.extent(d)});
+  const Wide input_words = product({p.extent(Dim::N), p.extent(Dim::C), p.extent(Dim::G),
+                                    span(Dim::P, Dim::R, p.stride_h, p.dilation_h),
+                                    span(Dim::Q, Dim::S, p.stride_w, p.dilation_w)});
+  if (macs >= kLimit || input_words >= kLimit)
+    user_error(where, "is too large for 64-bit counts: its MACs (the product of its "
+                      "dimensions) or its input's words reach 2^60");
 }
 
 } // namespace tessel

@@ -26,7 +26,7 @@ void validate(const Constraints &c, const Architecture &a, const std::string &wh
         user_error(where + ".temporal_factor." + name + "." + std::string(dim_name(d)),
                    "must be a positive integer, got " + std::to_string(f));
   }
-  if (c.min_utilization < 0 || c.min_utilization > 1)
+  if (!(c.min_utilization >= 0 && c.min_utilization <= 1)) // (NaN too)
     user_error(where + ".min_utilization",
                "must be between 0 and 1, got " + std::to_string(c.min_utilization));
 }

@@ -106,6 +106,23 @@ TEST_CASE("zero and negative sizes", "[error]") {
         "m.json: levels[2].temporal[0][1]: must be a positive integer, got 0");
 }
 
+TEST_CASE("a problem too large for 64-bit counts", "[error]") {
+  const std::string too_large = "p.json: is too large for 64-bit counts: its MACs (the product "
+                                "of its dimensions) or its input's words reach 2^60";
+  // 2^62 MACs.
+  CHECK(problem_error(R"({"K": 2147483648, "C": 2147483648})") == too_large);
+  // 2^186 MACs (C and K are totals over the 2^31 groups), which a 128-bit product of
+  // the extents wraps to 0.
+  CHECK(problem_error(R"({"N": 2147483648, "K": 2147483648, "C": 2147483648, "P": 2147483648,
+                          "Q": 2147483648, "R": 2147483648, "S": 2147483648, "G": 2147483648})") ==
+        too_large);
+  // Few MACs, but an input 2^31 * 2^31 rows tall.
+  CHECK(problem_error(R"({"P": 2147483648, "stride": [2147483648, 1], "C": 4})") == too_large);
+  // Just below the limit: 2^59 MACs.
+  CHECK_NOTHROW(
+      problem_from_json(parse_json(R"({"K": 1073741824, "C": 536870912})", "p.json"), "p.json"));
+}
+
 TEST_CASE("unknown keys are rejected, with a suggestion", "[error]") {
   CHECK(
       arch_error(R"({"levels": [{"name": "RF", "capcity_words": 256, "read_pj": 1},

@@ -155,6 +155,11 @@ TEST_CASE("explore rejects bad constraints and objectives with named errors", "[
   fails({"--threads", "-1"}, "--threads: must be 0 (all cores) to 1024, got -1");
   fails({"--budget", "nan"}, "--budget: must be 0 or more seconds, got nan");
   fails({"--budget", "-1"}, "--budget: must be 0 or more seconds");
+  fails({"--min-utilization", "nan"}, "min_utilization: must be between 0 and 1, got nan");
+  const CliResult batch =
+      run_cli({"explore", "--network", "alexnet", "--batch", "0", "-q"}, dir.path());
+  CHECK(batch.exit_code == 2);
+  CHECK(batch.err.find("--batch: must be a positive integer, got 0") != std::string::npos);
 }
 
 TEST_CASE("bench rejects a NaN or zero time and too many threads with named errors", "[error]") {

@@ -264,6 +264,8 @@ int run_explore(const Args &args) {
     source = problem.source;
   } else {
     const std::int64_t batch = vm.count("batch") ? vm["batch"].as<std::int64_t>() : kDefaultBatch;
+    if (vm.count("batch") && batch < 1)
+      user_error("--batch", "must be a positive integer, got " + std::to_string(batch));
     const Input<Network> net = load_network_arg(option(vm, "network"), batch);
     network = net.value;
     source = net.source;
