@@ -154,7 +154,7 @@ TEST_CASE("explore rejects bad constraints and objectives with named errors", "[
   fails({"--threads", "100000"}, "--threads: must be 0 (all cores) to 1024, got 100000");
   fails({"--threads", "-1"}, "--threads: must be 0 (all cores) to 1024, got -1");
   fails({"--budget", "nan"}, "--budget: must be 0 or more seconds, got nan");
-  fails({"--budget", "-1"}, "--budget: must be 0 or more seconds");
+  fails({"--budget", "-1"}, "--budget: must be 0 or more seconds, got -1");
   fails({"--min-utilization", "nan"}, "min_utilization: must be between 0 and 1, got nan");
   const CliResult batch =
       run_cli({"explore", "--network", "alexnet", "--batch", "0", "-q"}, dir.path());

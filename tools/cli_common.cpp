@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -75,7 +76,11 @@ int threads_option(const po::variables_map &vm) {
 
 double seconds_option(const po::variables_map &vm, const std::string &name) {
   const double s = vm[name].as<double>();
-  if (!(s >= 0)) user_error("--" + name, "must be 0 or more seconds, got " + std::to_string(s));
+  if (!(s >= 0)) {
+    std::ostringstream got; // as given: "-2", not std::to_string's "-2.000000"
+    got << s;
+    user_error("--" + name, "must be 0 or more seconds, got " + got.str());
+  }
   return s;
 }
 
