@@ -1,7 +1,7 @@
 #include "cost_model/problem.hpp"
 
 #include <algorithm>
-#include <initializer_list>
+#include <array>
 #include <vector>
 
 namespace tessel {
@@ -69,9 +69,9 @@ void validate(const Problem &p, const std::string &where) {
   // wide, each product clamped to the limit before the next factor, so nothing overflows.)
   using Wide = __int128;
   constexpr Wide kLimit = Wide{1} << 60;
-  const auto product = [&](std::initializer_list<Wide> factors) {
+  const auto product = [&](const auto &factors) {
     Wide r = 1;
-    for (Wide f : factors)
+    for (const Wide f : factors)
       r = std::min(r * f, kLimit);
     return r;
   };
@@ -79,12 +79,11 @@ void validate(const Problem &p, const std::string &where) {
     return std::min(Wide{p.extent(out) - 1} * step + Wide{p.extent(filter) - 1} * dilation + 1,
                     kLimit);
   };
-  Wide macs = 1;
-  for (Dim d : kAllDims)
-    macs = product({macs, p.extent(d)});
-  const Wide input_words = product({p.extent(Dim::N), p.extent(Dim::C), p.extent(Dim::G),
-                                    span(Dim::P, Dim::R, p.stride_h, p.dilation_h),
-                                    span(Dim::Q, Dim::S, p.stride_w, p.dilation_w)});
+  const Wide macs = product(p.size);
+  const Wide input_words =
+      product(std::array<Wide, 5>{p.extent(Dim::N), p.extent(Dim::C), p.extent(Dim::G),
+                                  span(Dim::P, Dim::R, p.stride_h, p.dilation_h),
+                                  span(Dim::Q, Dim::S, p.stride_w, p.dilation_w)});
   if (macs >= kLimit || input_words >= kLimit)
     user_error(where, "is too large for 64-bit counts: its MACs (the product of its "
                       "dimensions) or its input's words reach 2^60");
