@@ -583,16 +583,17 @@ public:
       above_level = input_spec.temporal.size - static_cast<int>(c.order.size());
     }
     std::vector<Bounded> bounded;
-    for (const OrderShapes::Group &g : shapes.groups) {
+    for (const std::vector<std::uint32_t> &group : shapes.groups) {
+      const OperandArray<std::uint8_t> &j = shapes.of_class[group.front()];
       OperandArray<double> e;
       for (Operand o : kAllOperands)
-        e[idx(o)] = terms[idx(o)][g.index[idx(o)]];
+        e[idx(o)] = terms[idx(o)][j[idx(o)]];
       const double order_bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
       if (cut(order_bound, cycles)) {
-        count_pruned(static_cast<std::int64_t>(g.classes.size()));
+        count_pruned(static_cast<std::int64_t>(group.size()));
         continue;
       }
-      for (const std::uint32_t k : g.classes) {
+      for (const std::uint32_t k : group) {
         const std::vector<Dim> &order = (*shapes.orders)[k];
         double bound = order_bound;
         if (u.present[idx(Operand::I)]) {
@@ -628,11 +629,7 @@ public:
     std::vector<OperandArray<std::uint8_t>> of_class;     // per class, an index per operand
     // The classes with the same index for every operand (so the same order bound), in class
     // order within each group.
-    struct Group {
-      OperandArray<std::uint8_t> index;
-      std::vector<std::uint32_t> classes;
-    };
-    std::vector<Group> groups;
+    std::vector<std::vector<std::uint32_t>> groups;
     // Class k's set of dimensions for operand o.
     std::uint32_t dims(std::size_t k, Operand o) const {
       return prefix_dims[idx(o)][of_class[k][idx(o)]];
@@ -669,8 +666,8 @@ public:
     std::map<OperandArray<std::uint8_t>, std::size_t> group_of;
     for (std::size_t k = 0; k < shapes.of_class.size(); ++k) {
       const auto [it, added] = group_of.try_emplace(shapes.of_class[k], shapes.groups.size());
-      if (added) shapes.groups.push_back({shapes.of_class[k], {}});
-      shapes.groups[it->second].classes.push_back(static_cast<std::uint32_t>(k));
+      if (added) shapes.groups.emplace_back();
+      shapes.groups[it->second].push_back(static_cast<std::uint32_t>(k));
     }
     const auto beaten_by = [&](std::size_t k, std::size_t other) { // other's sets within k's
       bool equal = true;
