@@ -155,25 +155,21 @@ struct Pair {
     whole = x.outer[whole_from];
   }
 
-  // The products over the crossed fanouts (levels child+1 .. parent) of their spatial trips:
-  // of those whose siblings are counted apart, and of those united, on plain axes.
-  struct Crossed {
-    std::int64_t free = 1, united_plain = 1;
-  };
-  Crossed crossed(Unite unite) const {
-    Crossed r;
-    for (int l = child + 1; l <= parent; ++l) {
-      const bool u = x.unites[l] & unite_bit(unite);
-      r.united_plain *= u ? x.spatial_plain[l][idx(o)] : 1;
-      r.free *= u ? 1 : x.spatial[l];
-    }
+  // The siblings' factor over the crossed fanouts (levels child+1 .. parent): per fanout,
+  // its spatial trips where the siblings are counted apart, and where they are united
+  // (they count as one), only its trips on plain axes (the united tile grows along those).
+  std::int64_t crossed(Unite unite) const {
+    std::int64_t r = 1;
+    for (int l = child + 1; l <= parent; ++l)
+      r *= x.unites[l] & unite_bit(unite) ? x.spatial_plain[l][idx(o)] : x.spatial[l];
     return r;
   }
 
-  // Words of a query without window axes (W, O): not united siblings, times the united
-  // ones' tile, times the whole-tile carries.
-  std::int64_t box_words(const Crossed &c, std::int64_t above, std::int64_t prefix) const {
-    return c.free * above * tile_plain * c.united_plain * prefix;
+  // Words of a query: the crossed fanouts' factor, the copies above the parent, the child's
+  // tile on plain axes, and the words per plain word of the carries (W and O: the
+  // whole-tile carries; I: window_words).
+  std::int64_t box_words(std::int64_t crossed, std::int64_t above, std::int64_t prefix) const {
+    return crossed * above * tile_plain * prefix;
   }
 };
 
@@ -196,8 +192,8 @@ PairCounts weight_pair(const Pair &pr) {
 // partial sum has reached. Term i pins to index 0 the temporal loops not on O's axes
 // inside the innermost O loop above chain[i-1], and the spatial loops not on O's axes of
 // the levels parent+1 .. chain[i-1] (then .. chain[i]).
-// `united`: the crossed fanouts' products with all of them united.
-std::int64_t valid_fills(const Pair &pr, const Pair::Crossed &united, const int *chain, int k,
+// `united`: the crossed fanouts' factor with all of them united.
+std::int64_t valid_fills(const Pair &pr, std::int64_t united, const int *chain, int k,
                          std::int64_t all_words) {
   const Nest &x = pr.x;
   const std::uint64_t o_temporal = x.temporal & x.plain[idx(Operand::O)];
@@ -234,7 +230,7 @@ std::int64_t valid_fills(const Pair &pr, const Pair::Crossed &united, const int 
 PairCounts output_pair(const Pair &pr, const int *chain, int k) {
   const std::int64_t above = pr.above;
   const std::int64_t updates = pr.box_words(pr.crossed(Unite::Reduction), above, pr.whole);
-  const Pair::Crossed all_united = pr.crossed(Unite::All);
+  const std::int64_t all_united = pr.crossed(Unite::All);
   const std::int64_t distinct = pr.box_words(all_united, above, pr.whole);
   const std::int64_t each = pr.box_words(pr.crossed(Unite::None), above, pr.whole);
   const std::int64_t fills = valid_fills(pr, all_united, chain, k, distinct);
@@ -254,6 +250,11 @@ void input_windows(const Pair &pr, const Problem &p, std::uint64_t united_loops,
                    std::array<WindowUnion, 2> &u) {
   const Nest &x = pr.x;
   const DimArray<std::int64_t> &t = x.tiles[pr.child + 1];
+  if (united_loops == 0) {
+    u[0].init_alone(t[idx(Dim::P)], t[idx(Dim::R)], p.stride_h, p.dilation_h);
+    u[1].init_alone(t[idx(Dim::Q)], t[idx(Dim::S)], p.stride_w, p.dilation_w);
+    return;
+  }
   std::array<WindowKey, 2> k = {
       WindowKey::shape(t[idx(Dim::P)], t[idx(Dim::R)], p.stride_h, p.dilation_h),
       WindowKey::shape(t[idx(Dim::Q)], t[idx(Dim::S)], p.stride_w, p.dilation_w)};
@@ -277,22 +278,21 @@ struct WindowCarry {
   unsigned changed;
 };
 
-// The input's words under one choice of united fanouts: the whole-tile carries' words plus,
-// for each later carry, the words of the shifted union that are new to no sibling.
-std::int64_t input_words(const Pair &pr, const Pair::Crossed &c, std::int64_t above,
-                         const std::array<WindowUnion, 2> &u, const WindowCarry *carries,
-                         int num_carries) {
-  const std::int64_t non_window = pr.tile_plain * c.united_plain;
-  const std::int64_t u_prod = non_window * u[0].all() * u[1].all();
+// The input's words per word of its plain axes' tile, under one choice of united fanouts:
+// the whole-tile carries' windows plus, for each later carry, the words of the shifted
+// union that are new to no sibling. (The plain axes multiply every term: box_words.)
+std::int64_t window_words(const Pair &pr, const std::array<WindowUnion, 2> &u,
+                          const WindowCarry *carries, int num_carries) {
+  const std::int64_t u_prod = u[0].all() * u[1].all();
   std::int64_t total = u_prod * pr.whole;
   for (int j = 0; j < num_carries; ++j) {
     const WindowCarry &wc = carries[j];
-    std::int64_t kept = non_window;
+    std::int64_t kept = 1;
     for (int w = 0; w < 2; ++w)
       kept *= wc.changed >> w & 1 ? u[w].kept(wc.shift[w][0], wc.shift[w][1]) : u[w].all();
     total += pr.x.outer[wc.loop + 1] * (pr.x.trip[wc.loop] - 1) * (u_prod - kept);
   }
-  return c.free * above * total;
+  return total;
 }
 
 PairCounts input_pair(const Pair &pr, const Problem &p) {
@@ -320,21 +320,23 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
     }
   }
   const std::int64_t above = pr.above;
-  std::array<WindowUnion, 2> alone, multicast; // (large: filled in place)
-  input_windows(pr, p, 0, alone);
-  const std::int64_t fills =
-      input_words(pr, pr.crossed(Unite::None), above, alone, carries.data(), num_carries);
+  std::array<WindowUnion, 2> windows; // (large: filled in place)
+  input_windows(pr, p, 0, windows);
+  const std::int64_t alone = window_words(pr, windows, carries.data(), num_carries);
+  const std::int64_t fills = pr.box_words(pr.crossed(Unite::None), above, alone);
   // Multicast unites siblings; with no window loop on a multicast fanout the windows are
   // those of one child, and with no loop at all the reads are the fills.
   const std::uint64_t on_multicast =
       bits_between(x.first_above[pr.child + 1], x.first_above[pr.parent + 1]) & x.multicast;
   const std::uint64_t window_on_multicast = on_multicast & x.window;
-  if (window_on_multicast != 0) input_windows(pr, p, window_on_multicast, multicast);
-  const std::array<WindowUnion, 2> &united = window_on_multicast != 0 ? multicast : alone;
+  std::int64_t united = alone;
+  if (window_on_multicast != 0) {
+    input_windows(pr, p, window_on_multicast, windows);
+    united = window_words(pr, windows, carries.data(), num_carries);
+  }
   PairCounts c;
-  c.parent_reads = on_multicast != 0 ? input_words(pr, pr.crossed(Unite::Multicast), above, united,
-                                                   carries.data(), num_carries)
-                                     : fills;
+  c.parent_reads =
+      on_multicast != 0 ? pr.box_words(pr.crossed(Unite::Multicast), above, united) : fills;
   c.child_fills = pr.child >= 0 ? fills : 0;
   c.fanout_words = fills;
   return c;
@@ -352,17 +354,25 @@ bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, Acc
     return true;
   }
   start_counts(p, a, c);
+  // Each operand's chain of keepers, innermost first, read in one pass over the levels
+  // (each level written out and kept by advancing the count, as in read_nest).
+  const int L = a.num_levels();
+  OperandArray<std::array<int, kMaxLevels>> keepers;
+  OperandArray<int> num_keepers{};
+  for (int l = 0; l < L; ++l)
+    for (Operand o : kAllOperands) {
+      keepers[idx(o)][num_keepers[idx(o)]] = l;
+      num_keepers[idx(o)] += keeps(a, m, l, o);
+    }
   for (Operand o : kAllOperands) {
-    std::array<int, kMaxLevels> keepers; // innermost first
-    int k = 0;
-    for (int l = 0; l < a.num_levels(); ++l)
-      if (keeps(a, m, l, o)) keepers[k++] = l;
+    const int k = num_keepers[idx(o)];
+    const std::array<int, kMaxLevels> &chain = keepers[idx(o)];
     for (int i = 0; i < k; ++i) {
-      const int child = i == 0 ? -1 : keepers[i - 1], parent = keepers[i];
+      const int child = i == 0 ? -1 : chain[i - 1], parent = chain[i];
       const Pair pr(x, o, child, parent);
       const PairCounts pc = o == Operand::W   ? weight_pair(pr)
                             : o == Operand::I ? input_pair(pr, p)
-                                              : output_pair(pr, keepers.data() + i, k - i);
+                                              : output_pair(pr, chain.data() + i, k - i);
       add_pair_counts(c, o, child, parent, pc);
     }
   }

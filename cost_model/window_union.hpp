@@ -86,6 +86,14 @@ public:
     else
       init_general(k);
   }
+  // init(WindowKey::shape(ep, er, stride, dilation)), one window with nothing united,
+  // without building the key where the window is an interval by the rules.
+  void init_alone(std::int64_t ep, std::int64_t er, std::int64_t stride, std::int64_t dilation) {
+    if (interval_without_sums(ep, stride, er, dilation))
+      init_interval(ep, er, stride, dilation);
+    else
+      init_general(WindowKey::shape(ep, er, stride, dilation));
+  }
   std::int64_t all() const { return all_; }
   std::int64_t kept(std::int64_t dp, std::int64_t dr) const;
   bool closed_form() const { return closed_; } // false: kept() goes through the memo
@@ -104,10 +112,7 @@ private:
   // The interval case with at most one united loop, of trip T and stride u (in words): T-1
   // gaps of u, with no offsets to list.
   void init_one_loop(const WindowKey &k) {
-    closed_ = true;
-    stride_ = k.stride;
-    dilation_ = k.dilation;
-    length_ = all_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
+    init_interval(k.ep, k.er, k.stride, k.dilation);
     gaps_.n = k.np + k.nr;
     if (gaps_.n == 1) {
       const UnionLoop &u = k.np == 1 ? k.p_union[0] : k.r_union[0];
@@ -115,6 +120,14 @@ private:
       gaps_.count[0] = u.trip - 1;
       all_ += gaps_.count[0] * std::min(gaps_.gap[0], length_);
     }
+  }
+  // One interval window, no siblings.
+  void init_interval(std::int64_t ep, std::int64_t er, std::int64_t stride, std::int64_t dilation) {
+    closed_ = true;
+    stride_ = stride;
+    dilation_ = dilation;
+    length_ = all_ = (ep - 1) * stride + (er - 1) * dilation + 1;
+    gaps_.n = 0;
   }
   void init_general(const WindowKey &k);
 
