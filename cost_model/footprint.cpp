@@ -5,13 +5,8 @@
 
 namespace tessel {
 
-std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
+std::int64_t distinct_sums_general(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
   if (A <= 0 || B <= 0) return 0;
-  // Unit strides, the usual case, without a division (the explorer asks for many tiles): the
-  // B (A) intervals of length A (B), d (s) apart, overlap when d <= A (s <= B). The general
-  // case below gives the same.
-  if (s == 1) return A >= d ? (B - 1) * d + A : A * B;
-  if (d == 1) return B >= s ? (A - 1) * s + B : A * B;
   // Divide out the common factor: values are g * (a*s' + b*d') with gcd(s', d') = 1.
   const std::int64_t g = std::gcd(s, d);
   s /= g;
@@ -27,23 +22,6 @@ std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B, std::
     total += A >= d ? (n - 1) * d + A : n * A;
   }
   return total;
-}
-
-std::int64_t tile_words(const Problem &p, Operand o, const DimArray<std::int64_t> &box) {
-  for (auto len : box)
-    if (len <= 0) return 0;
-  const auto e = [&](Dim d) { return box[idx(d)]; };
-  switch (o) {
-  case Operand::W:
-    return e(Dim::G) * e(Dim::K) * e(Dim::C) * e(Dim::R) * e(Dim::S);
-  case Operand::O:
-    return e(Dim::G) * e(Dim::N) * e(Dim::K) * e(Dim::P) * e(Dim::Q);
-  case Operand::I:
-    return e(Dim::G) * e(Dim::N) * e(Dim::C) *
-           distinct_sums(e(Dim::P), p.stride_h, e(Dim::R), p.dilation_h) *
-           distinct_sums(e(Dim::Q), p.stride_w, e(Dim::S), p.dilation_w);
-  }
-  return 0;
 }
 
 } // namespace tessel

@@ -10,9 +10,34 @@ namespace tessel {
 
 // |{ a*s + b*d : 0 <= a < A, 0 <= b < B }| for A, B >= 0 and s, d >= 1, in O(min(s, d))
 // time and without enumerating the set.
-std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d);
+// (Inline with its unit-stride cases, the usual ones: the explorer and the pricing of every
+// mapping ask for the input's tile through tile_words.)
+std::int64_t distinct_sums_general(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d);
+inline std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
+  if (A <= 0 || B <= 0) return 0;
+  // The B (A) intervals of length A (B), d (s) apart, overlap when d <= A (s <= B).
+  if (s == 1) return A >= d ? (B - 1) * d + A : A * B;
+  if (d == 1) return B >= s ? (A - 1) * s + B : A * B;
+  return distinct_sums_general(A, s, B, d);
+}
 
 // Number of words of operand o touched by a box with these range lengths (0 = empty box).
-std::int64_t tile_words(const Problem &p, Operand o, const DimArray<std::int64_t> &box);
+// (Inline: callers looping over the operands get each operand's product alone.)
+inline std::int64_t tile_words(const Problem &p, Operand o, const DimArray<std::int64_t> &box) {
+  for (auto len : box)
+    if (len <= 0) return 0;
+  const auto e = [&](Dim d) { return box[idx(d)]; };
+  switch (o) {
+  case Operand::W:
+    return e(Dim::G) * e(Dim::K) * e(Dim::C) * e(Dim::R) * e(Dim::S);
+  case Operand::O:
+    return e(Dim::G) * e(Dim::N) * e(Dim::K) * e(Dim::P) * e(Dim::Q);
+  case Operand::I:
+    return e(Dim::G) * e(Dim::N) * e(Dim::C) *
+           distinct_sums(e(Dim::P), p.stride_h, e(Dim::R), p.dilation_h) *
+           distinct_sums(e(Dim::Q), p.stride_w, e(Dim::S), p.dilation_w);
+  }
+  return 0;
+}
 
 } // namespace tessel
