@@ -244,7 +244,8 @@ TEST_CASE("explore --imperfect emits a guarded mapping that re-evaluates exactly
   check_reevaluates(dir, "p7.json", l);
 }
 
-TEST_CASE("bench --explore --ceiling times one-thread searches alone and at once",
+TEST_CASE("bench prints its rates, and with --explore --ceiling times one-thread searches alone "
+          "and at once",
           "[correctness]") {
   TempDir dir;
   dir.write("arch.json", kArch);
@@ -260,9 +261,21 @@ TEST_CASE("bench --explore --ceiling times one-thread searches alone and at once
   REQUIRE(r.exit_code == 0);
   // Three rounds, each with one search alone and two at once, then the ceiling.
   std::istringstream lines(r.out);
-  int rounds = 0;
+  int rounds = 0, rates = 0;
   double ceiling = -1;
   for (std::string line; std::getline(lines, line);) {
+    // The cost model's two rates: overall, and the median and fastest passes.
+    double overall = 0, median = 0, fastest = 0;
+    const auto pos = line.find("evaluations/s (passes through the set: median");
+    if (pos != std::string::npos &&
+        std::sscanf(line.c_str() + line.find(':') + 1,
+                    " %lf evaluations/s (passes through the set: median %lf, fastest %lf)",
+                    &overall, &median, &fastest) == 3) {
+      ++rates;
+      CHECK(overall > 0);
+      CHECK(median > 0);
+      CHECK(fastest >= median);
+    }
     double alone = 0, a = 0, b = 0;
     int n = 0;
     if (std::sscanf(line.c_str(), "  round %d: alone %lf s, at once %lf %lf s", &n, &alone, &a,
@@ -274,6 +287,7 @@ TEST_CASE("bench --explore --ceiling times one-thread searches alone and at once
     }
     std::sscanf(line.c_str(), "  2 threads can reach at most %lfx", &ceiling);
   }
+  CHECK(rates == 2);
   CHECK(rounds == 3);
   CHECK(ceiling > 0);
   CHECK(std::isfinite(ceiling));
