@@ -27,7 +27,7 @@ double seconds_since(Clock::time_point t) {
 // median and the fastest pass. (On a shared machine the run's rate follows the moment's
 // load; the fastest pass shows what one core does when it runs undisturbed.)
 struct Rate {
-  double overall = 0, median_pass = 0, best_pass = 0;
+  double overall = 0, median_pass = 0, fastest_pass = 0;
 };
 
 // Evaluates the set round-robin, one timed pass after another, until `seconds` have passed.
@@ -51,14 +51,14 @@ template <typename F>
   Rate r;
   r.overall = per_pass * static_cast<double>(pass_seconds.size()) / s;
   std::sort(pass_seconds.begin(), pass_seconds.end());
-  r.best_pass = per_pass / pass_seconds.front();
+  r.fastest_pass = per_pass / pass_seconds.front();
   r.median_pass = per_pass / pass_seconds[pass_seconds.size() / 2];
   return r;
 }
 
 std::string rate_text(const Rate &r) {
   return format_fixed(r.overall, 0) + " evaluations/s (passes through the set: median " +
-         format_fixed(r.median_pass, 0) + ", fastest " + format_fixed(r.best_pass, 0) + ")";
+         format_fixed(r.median_pass, 0) + ", fastest " + format_fixed(r.fastest_pass, 0) + ")";
 }
 
 // The machine's own ceiling for `copies` threads: that many one-thread searches of every
