@@ -5,8 +5,8 @@
 
 namespace tessel {
 
-std::int64_t distinct_sums_general(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
-  if (A <= 0 || B <= 0) return 0;
+std::int64_t detail::distinct_sums_general(std::int64_t A, std::int64_t s, std::int64_t B,
+                                           std::int64_t d) {
   // Divide out the common factor: values are g * (a*s' + b*d') with gcd(s', d') = 1.
   const std::int64_t g = std::gcd(s, d);
   s /= g;

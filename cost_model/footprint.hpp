@@ -8,17 +8,21 @@
 
 namespace tessel {
 
+namespace detail {
+// distinct_sums for A, B > 0 and s, d > 1.
+std::int64_t distinct_sums_general(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d);
+} // namespace detail
+
 // |{ a*s + b*d : 0 <= a < A, 0 <= b < B }| for A, B >= 0 and s, d >= 1, in O(min(s, d))
 // time and without enumerating the set.
 // (Inline with its unit-stride cases, the usual ones: the explorer and the pricing of every
 // mapping ask for the input's tile through tile_words.)
-std::int64_t distinct_sums_general(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d);
 inline std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B, std::int64_t d) {
   if (A <= 0 || B <= 0) return 0;
   // The B (A) intervals of length A (B), d (s) apart, overlap when d <= A (s <= B).
   if (s == 1) return A >= d ? (B - 1) * d + A : A * B;
   if (d == 1) return B >= s ? (A - 1) * s + B : A * B;
-  return distinct_sums_general(A, s, B, d);
+  return detail::distinct_sums_general(A, s, B, d);
 }
 
 // Number of words of operand o touched by a box with these range lengths (0 = empty box).
