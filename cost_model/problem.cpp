@@ -25,12 +25,22 @@ std::int64_t Problem::macs() const {
   return m;
 }
 
+namespace {
+
+// The input's extent along one window axis, in T: std::int64_t for the accessors below, 128
+// bits for validate's check that they fit 64 bits.
+template <typename T> T window_extent(T out, T filter, T step, T dilation) {
+  return (out - 1) * step + (filter - 1) * dilation + 1;
+}
+
+} // namespace
+
 std::int64_t Problem::input_height() const {
-  return (extent(Dim::P) - 1) * stride_h + (extent(Dim::R) - 1) * dilation_h + 1;
+  return window_extent(extent(Dim::P), extent(Dim::R), stride_h, dilation_h);
 }
 
 std::int64_t Problem::input_width() const {
-  return (extent(Dim::Q) - 1) * stride_w + (extent(Dim::S) - 1) * dilation_w + 1;
+  return window_extent(extent(Dim::Q), extent(Dim::S), stride_w, dilation_w);
 }
 
 std::int64_t Problem::operand_words(Operand o) const {
@@ -76,8 +86,7 @@ void validate(const Problem &p, const std::string &where) {
     return r;
   };
   const auto span = [&](Dim out, Dim filter, std::int64_t step, std::int64_t dilation) {
-    return std::min(Wide{p.extent(out) - 1} * step + Wide{p.extent(filter) - 1} * dilation + 1,
-                    kLimit);
+    return std::min(window_extent<Wide>(p.extent(out), p.extent(filter), step, dilation), kLimit);
   };
   const Wide macs = product(p.size);
   const Wide input_words =
