@@ -266,8 +266,7 @@ TEST_CASE("bench prints its rates, and with --explore --ceiling times one-thread
   for (std::string line; std::getline(lines, line);) {
     // The cost model's two rates: overall, and the median and fastest passes.
     double overall = 0, median = 0, fastest = 0;
-    const auto pos = line.find("evaluations/s (passes through the set: median");
-    if (pos != std::string::npos &&
+    if (line.find("evaluations/s (passes through the set: median") != std::string::npos &&
         std::sscanf(line.c_str() + line.find(':') + 1,
                     " %lf evaluations/s (passes through the set: median %lf, fastest %lf)",
                     &overall, &median, &fastest) == 3) {
