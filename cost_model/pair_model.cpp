@@ -126,28 +126,30 @@ private:
       if (cache_[i].unite == unite) return cache_[i];
     MaskData &md = cache_[cached_ < kCache ? cached_++ : (cached_ = 1, 0)];
     md.unite = unite;
-    for (int w = 0; w < 2; ++w)
-      md.window[w].init(window_key(w, unite));
+    for (int w = 0; w < 2; ++w) {
+      const Dim pd = window_dim(w, 0), rd = window_dim(w, 1);
+      const std::int64_t ep = s_.tile[idx(pd)], er = s_.tile[idx(rd)];
+      const std::int64_t stride = w == 0 ? p_.stride_h : p_.stride_w;
+      const std::int64_t dilation = w == 0 ? p_.dilation_h : p_.dilation_w;
+      if (unite == 0) { // one child's window: no key to build
+        md.window[w].init_alone(ep, er, stride, dilation);
+        continue;
+      }
+      WindowKey k = WindowKey::shape(ep, er, stride, dilation);
+      for (int i = 0; i < s_.crossed.size; ++i) {
+        if (!(unite >> i & 1)) continue;
+        const PairLoopInfo &l = s_.crossed[i];
+        if (l.dim == pd) k.add_p(l.trip, l.stride);
+        if (l.dim == rd) k.add_r(l.trip, l.stride);
+      }
+      md.window[w].init(k);
+    }
     return md;
   }
 
   static constexpr int kCache = 4;
   mutable std::array<MaskData, kCache> cache_;
   mutable int cached_ = 0;
-
-  WindowKey window_key(int w, std::uint64_t unite) const {
-    const Dim pd = window_dim(w, 0), rd = window_dim(w, 1);
-    WindowKey k =
-        WindowKey::shape(s_.tile[idx(pd)], s_.tile[idx(rd)], w == 0 ? p_.stride_h : p_.stride_w,
-                         w == 0 ? p_.dilation_h : p_.dilation_w);
-    for (int i = 0; i < s_.crossed.size; ++i) {
-      if (!(unite >> i & 1)) continue;
-      const PairLoopInfo &l = s_.crossed[i];
-      if (l.dim == pd) k.add_p(l.trip, l.stride);
-      if (l.dim == rd) k.add_r(l.trip, l.stride);
-    }
-    return k;
-  }
 
   // A carry past the whole-tile ones: the shift of each window's base ([w][P side, R side])
   // and which windows change.
