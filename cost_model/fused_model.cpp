@@ -5,6 +5,7 @@
 #include "cost_model/window_union.hpp"
 
 #include <bit>
+#include <utility>
 
 namespace tessel {
 namespace {
@@ -45,6 +46,21 @@ struct Nest {
   std::array<std::int64_t, kMaxLevels + 1> spatial_from;
 };
 
+// The product of t over the dimensions of a mask known at compile time: only the
+// multiplications it needs.
+template <unsigned Mask, std::size_t... D>
+std::int64_t masked_product(const DimArray<std::int64_t> &t, std::index_sequence<D...>) {
+  return ((Mask >> D & 1 ? t[D] : std::int64_t{1}) * ...);
+}
+
+// A tile's product on each operand's plain axes.
+OperandArray<std::int64_t> plain_products(const DimArray<std::int64_t> &t) {
+  constexpr auto dims = std::make_index_sequence<kNumDims>{};
+  return {masked_product<kPlainDims[idx(Operand::W)]>(t, dims),
+          masked_product<kPlainDims[idx(Operand::I)]>(t, dims),
+          masked_product<kPlainDims[idx(Operand::O)]>(t, dims)};
+}
+
 enum class ReadResult : std::uint8_t { Ok, Imperfect, TooManyLoops };
 
 // Reads the mapping into x. (Random mappings make every data-dependent branch a coin toss,
@@ -55,9 +71,8 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   DimArray<std::int64_t> inner; // mixed-radix strides: same-dimension trips inside
   inner.fill(1);
   DimArray<std::uint64_t> loops_of{}; // bit i: loop i is on dimension d
-  std::array<DimArray<std::int64_t>, kMaxLevels> level_trips;
   // What every loop records; returns its bit.
-  const auto place = [&](const Loop &loop, int l) {
+  const auto place = [&](const Loop &loop) {
     const int d = idx(loop.dim);
     const std::int64_t t = loop.trip;
     const int i = x.n;
@@ -66,33 +81,35 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     x.stride[i] = inner[d];
     x.dim[i] = loop.dim;
     inner[d] *= t;
-    level_trips[l][d] *= t;
     loops_of[d] |= bit;
     x.n += t > 1;
     return bit;
   };
   for (int l = 0; l < L; ++l) {
     x.first_above[l] = x.n;
-    level_trips[l].fill(1);
     x.spatial[l] = x.temporal_o[l] = 1;
-    x.spatial_plain[l] = {1, 1, 1};
     // Inside out: a level's spatial loops sit inside its temporal ones.
     const LevelLoops &ll = m.levels[l];
     if (x.n + ll.spatial.size() + ll.temporal.size() > kMaxLoops) return ReadResult::TooManyLoops;
     const Fanout &f = a.levels[l].fanout;
     x.unites[l] = unite_bit(Unite::All) | (f.multicast ? unite_bit(Unite::Multicast) : 0) |
                   (f.reduction ? unite_bit(Unite::Reduction) : 0);
+    DimArray<std::int64_t> spatial_trips;
+    spatial_trips.fill(1);
     for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it) {
-      const std::uint64_t bit = place(*it, l);
+      const std::uint64_t bit = place(*it);
       x.multicast |= f.multicast ? bit : 0;
       x.spatial[l] *= it->trip;
-      for (Operand o : kAllOperands)
-        x.spatial_plain[l][idx(o)] *= kPlainDims[idx(o)] >> idx(it->dim) & 1 ? it->trip : 1;
+      spatial_trips[idx(it->dim)] *= it->trip;
     }
+    x.spatial_plain[l] = plain_products(spatial_trips);
     for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it) {
-      x.temporal |= place(*it, l);
+      x.temporal |= place(*it);
       x.temporal_o[l] *= kPlainDims[idx(Operand::O)] >> idx(it->dim) & 1 ? it->trip : 1;
     }
+    // The running strides are now the products of the trips of levels 0 .. l: the tile of
+    // level l (not kept for the outermost level: no pair's child).
+    if (l + 1 < L) x.tiles[l + 1] = inner;
   }
   if (inner != p.size) return ReadResult::Imperfect;
   x.first_above[L] = x.n;
@@ -104,18 +121,11 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   x.outer[x.n] = 1;
   for (int i = x.n - 1; i >= 0; --i)
     x.outer[i] = x.outer[i + 1] * (x.temporal >> i & 1 ? x.trip[i] : 1);
-  // The tiles of the MAC units and of every level but the outermost (no pair's child).
+  // The tiles' products on each operand's plain axes, the MAC units' included.
   x.tiles[0].fill(1);
   x.tile_plain[0] = {1, 1, 1};
-  for (int l = 0; l + 1 < L; ++l) {
-    x.tile_plain[l + 1] = {1, 1, 1};
-    for (int d = 0; d < kNumDims; ++d) {
-      const std::int64_t t = x.tiles[l][d] * level_trips[l][d];
-      x.tiles[l + 1][d] = t;
-      for (Operand o : kAllOperands)
-        x.tile_plain[l + 1][idx(o)] *= kPlainDims[idx(o)] >> d & 1 ? t : 1;
-    }
-  }
+  for (int l = 0; l + 1 < L; ++l)
+    x.tile_plain[l + 1] = plain_products(x.tiles[l + 1]);
   x.spatial_from[L] = 1;
   for (int l = L - 1; l >= 0; --l)
     x.spatial_from[l] = x.spatial_from[l + 1] * x.spatial[l];
