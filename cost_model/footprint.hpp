@@ -25,11 +25,11 @@ inline std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B
   return detail::distinct_sums_general(A, s, B, d);
 }
 
-// Number of words of operand o touched by a box with these range lengths (0 = empty box).
-// (Inline: callers looping over the operands get each operand's product alone.)
-inline std::int64_t tile_words(const Problem &p, Operand o, const DimArray<std::int64_t> &box) {
-  for (auto len : box)
-    if (len <= 0) return 0;
+// Number of words of operand o touched by a box whose range lengths are all >= 1 (the tiles
+// of a valid mapping). (Inline: callers looping over the operands get each operand's
+// product alone; the explorer's capacity checks and the pricing of every mapping call it.)
+inline std::int64_t nonempty_tile_words(const Problem &p, Operand o,
+                                        const DimArray<std::int64_t> &box) {
   const auto e = [&](Dim d) { return box[idx(d)]; };
   switch (o) {
   case Operand::W:
@@ -42,6 +42,13 @@ inline std::int64_t tile_words(const Problem &p, Operand o, const DimArray<std::
            distinct_sums(e(Dim::Q), p.stride_w, e(Dim::S), p.dilation_w);
   }
   return 0;
+}
+
+// The same for any box: 0 if some range is empty (length <= 0).
+inline std::int64_t tile_words(const Problem &p, Operand o, const DimArray<std::int64_t> &box) {
+  for (auto len : box)
+    if (len <= 0) return 0;
+  return nonempty_tile_words(p, o, box);
 }
 
 } // namespace tessel

@@ -1060,7 +1060,7 @@ private:
     std::int64_t used = 0;
     for (Operand o : kAllOperands) {
       if (!lv.keeps[idx(o)]) continue;
-      const std::int64_t words = tile_words(p_, o, t);
+      const std::int64_t words = nonempty_tile_words(p_, o, t); // divisors: >= 1
       used += lv.capacity_bytes ? ceil_div(words * p_.bits[idx(o)], 8) : words;
     }
     if (lv.double_buffered) used *= 2;
