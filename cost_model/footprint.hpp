@@ -26,8 +26,8 @@ inline std::int64_t distinct_sums(std::int64_t A, std::int64_t s, std::int64_t B
 }
 
 // Number of words of operand o touched by a box whose range lengths are all >= 1 (the tiles
-// of a valid mapping). (Inline: callers looping over the operands get each operand's
-// product alone; the explorer's capacity checks and the pricing of every mapping call it.)
+// of a valid mapping, or of the explorer's enumeration, which checks every tile's capacity
+// through it). (Inline: callers looping over the operands get each operand's product alone.)
 inline std::int64_t nonempty_tile_words(const Problem &p, Operand o,
                                         const DimArray<std::int64_t> &box) {
   const auto e = [&](Dim d) { return box[idx(d)]; };

@@ -56,9 +56,11 @@ std::int64_t masked_product(const DimArray<std::int64_t> &t, std::index_sequence
 // A tile's product on each operand's plain axes.
 OperandArray<std::int64_t> plain_products(const DimArray<std::int64_t> &t) {
   constexpr auto dims = std::make_index_sequence<kNumDims>{};
-  return {masked_product<kPlainDims[idx(Operand::W)]>(t, dims),
-          masked_product<kPlainDims[idx(Operand::I)]>(t, dims),
-          masked_product<kPlainDims[idx(Operand::O)]>(t, dims)};
+  OperandArray<std::int64_t> r;
+  r[idx(Operand::W)] = masked_product<kPlainDims[idx(Operand::W)]>(t, dims);
+  r[idx(Operand::I)] = masked_product<kPlainDims[idx(Operand::I)]>(t, dims);
+  r[idx(Operand::O)] = masked_product<kPlainDims[idx(Operand::O)]>(t, dims);
+  return r;
 }
 
 enum class ReadResult : std::uint8_t { Ok, Imperfect, TooManyLoops };
@@ -121,7 +123,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   x.outer[x.n] = 1;
   for (int i = x.n - 1; i >= 0; --i)
     x.outer[i] = x.outer[i + 1] * (x.temporal >> i & 1 ? x.trip[i] : 1);
-  // The tiles' products on each operand's plain axes, the MAC units' included.
+  // The MAC units' tile (all 1), and each tile's products on each operand's plain axes.
   x.tiles[0].fill(1);
   x.tile_plain[0] = {1, 1, 1};
   for (int l = 0; l + 1 < L; ++l)
