@@ -35,4 +35,11 @@ constexpr Dim window_dim(int axis, int side) {
   return axis == 0 ? (side == 0 ? Dim::P : Dim::R) : (side == 0 ? Dim::Q : Dim::S);
 }
 
+// The input words one window spans along an axis: `out` output indices `stride` apart, each
+// with `filter` taps `dilation` apart, from the first word to the last. T is std::int64_t,
+// or a 128-bit integer where validate(Problem) checks that the input's extent fits 64 bits.
+template <typename T> constexpr T window_extent(T out, T filter, T stride, T dilation) {
+  return (out - 1) * stride + (filter - 1) * dilation + 1;
+}
+
 } // namespace tessel

@@ -1,5 +1,7 @@
 #include "cost_model/problem.hpp"
 
+#include "cost_model/operand_axes.hpp"
+
 #include <algorithm>
 #include <array>
 #include <vector>
@@ -24,16 +26,6 @@ std::int64_t Problem::macs() const {
     m *= s;
   return m;
 }
-
-namespace {
-
-// The input's extent along one window axis, in T: std::int64_t for the accessors below, 128
-// bits for validate's check that they fit 64 bits.
-template <typename T> T window_extent(T out, T filter, T step, T dilation) {
-  return (out - 1) * step + (filter - 1) * dilation + 1;
-}
-
-} // namespace
 
 std::int64_t Problem::input_height() const {
   return window_extent(extent(Dim::P), extent(Dim::R), stride_h, dilation_h);

@@ -173,7 +173,7 @@ void WindowUnion::init_general(const WindowKey &k) {
   closed_ = false;
   stride_ = k.stride;
   dilation_ = k.dilation;
-  length_ = (k.ep - 1) * k.stride + (k.er - 1) * k.dilation + 1;
+  length_ = window_extent(k.ep, k.er, k.stride, k.dilation);
   const std::int64_t siblings = union_trips(k.p_union, k.np) * union_trips(k.r_union, k.nr);
   if (siblings <= kMaxSiblings && interval) {
     // The gaps depend only on the united loops, the stride and the dilation, and a search

@@ -20,6 +20,8 @@
 // in a per-thread memo.
 #pragma once
 
+#include "cost_model/operand_axes.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -126,7 +128,7 @@ private:
     closed_ = true;
     stride_ = stride;
     dilation_ = dilation;
-    length_ = all_ = (ep - 1) * stride + (er - 1) * dilation + 1;
+    length_ = all_ = window_extent(ep, er, stride, dilation);
     gaps_.n = 0;
   }
   void init_general(const WindowKey &k);

@@ -1269,7 +1269,7 @@ private:
                                     std::int64_t stride, std::int64_t dilation) {
     const std::int64_t one = distinct_sums(out.block, stride, filter.block, dilation);
     if (out.blocks == 1) return one;
-    const std::int64_t span = (out.block - 1) * stride + (filter.block - 1) * dilation + 1;
+    const std::int64_t span = window_extent(out.block, filter.block, stride, dilation);
     if (one != span) return one;
     // Equally or further spaced intervals of length span.
     return span + (out.blocks - 1) * std::min(out.gap * stride, span);
