@@ -171,8 +171,8 @@ TEST_CASE("bench rejects a NaN or zero time and too many threads with named erro
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(message) != std::string::npos);
   };
-  fails({"--seconds", "nan"}, "--seconds: must be 0 or more seconds, got nan");
-  fails({"--seconds", "0"}, "--seconds: must be more than 0");
+  fails({"--seconds", "nan"}, "--seconds: must be more than 0 seconds, got nan");
+  fails({"--seconds", "0"}, "--seconds: must be more than 0 seconds, got 0");
   fails({"--explore", "--threads", "2000"}, "--threads: must be 0 (all cores) to 1024");
   fails({"--explore", "--budget", "-3"}, "--budget: must be 0 or more seconds");
 }

@@ -69,8 +69,10 @@ std::optional<std::string> option(const po::variables_map &vm, const std::string
 // --threads (an int option): 0 (all cores) to kMaxExploreThreads, or a user error.
 int threads_option(const po::variables_map &vm);
 
-// A seconds option (a double) that must be 0 or more (not NaN), or a user error naming it.
-double seconds_option(const po::variables_map &vm, const std::string &name);
+// A seconds option (a double) that must be 0 or more, or with zero_allowed false more than 0
+// (never NaN), or a user error naming it.
+double seconds_option(const po::variables_map &vm, const std::string &name,
+                      bool zero_allowed = true);
 
 enum class Format { Table, Json };
 Format parse_format(const std::string &value); // "table" or "json"

@@ -74,12 +74,14 @@ int threads_option(const po::variables_map &vm) {
   return threads;
 }
 
-double seconds_option(const po::variables_map &vm, const std::string &name) {
+double seconds_option(const po::variables_map &vm, const std::string &name, bool zero_allowed) {
   const double s = vm[name].as<double>();
-  if (!(s >= 0)) {
+  if (!(zero_allowed ? s >= 0 : s > 0)) {
     std::ostringstream got; // as given: "-2", not std::to_string's "-2.000000"
     got << s;
-    user_error("--" + name, "must be 0 or more seconds, got " + got.str());
+    user_error("--" + name, std::string(zero_allowed ? "must be 0 or more seconds"
+                                                     : "must be more than 0 seconds") +
+                                ", got " + got.str());
   }
   return s;
 }

@@ -113,8 +113,7 @@ int run_bench(const Args &args) {
   if (count < 1) user_error("--mappings", "must be positive");
   if (vm.count("ceiling") && !vm.count("explore")) user_error("--ceiling", "needs --explore");
   const int threads = threads_option(vm);
-  const double secs = seconds_option(vm, "seconds");
-  if (secs == 0) user_error("--seconds", "must be more than 0");
+  const double secs = seconds_option(vm, "seconds", /*zero_allowed=*/false);
   const double budget = seconds_option(vm, "budget");
   if (vm.count("ceiling") && threads < 2)
     user_error("--ceiling", "needs --threads of 2 or more (the ceiling is for N threads)");
