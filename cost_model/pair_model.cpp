@@ -44,11 +44,39 @@ std::int64_t trip_product(const FixedList<PairLoopInfo, kMaxPairLoops> &loops, s
 //   nothing. So only the carries in [J, the innermost window loop] (I only) are summed.
 class PairEvaluator {
 public:
-  PairEvaluator(const Problem &p, const PairSpec &s)
-      : p_(p), s_(s), windows_(s.operand == Operand::I ? 2 : 0) {
+  PairEvaluator(const Problem &p, const PairSpec &s) : p_(p) {
+    start(s);
+    set_temporal();
+  }
+  // For a series of specs that differ only in their temporal loops (PairCounter): no spec yet.
+  explicit PairEvaluator(const Problem &p) : p_(p) {}
+
+  // What the tile and the spatial loops fix. `s` is read again by set_temporal and words.
+  void start(const PairSpec &s) {
+    s_ = &s;
+    windows_ = s.operand == Operand::I ? 2 : 0;
+    cached_ = 0; // the windows' unions depend on the tile and the crossed loops
+    const unsigned plain = kPlainDims[idx(s.operand)];
+    crossed_plain_ = 0;
+    for (int i = 0; i < s.crossed.size; ++i)
+      crossed_plain_ |= std::uint64_t{plain >> idx(s.crossed[i].dim) & 1} << i;
+    crossed_all_ = low_bits(s.crossed.size);
+    above_all_ = low_bits(s.above.size);
+    above_product_ = trip_product(s.above, above_all_);
+    tile_plain_ = 1;
+    for (int d = 0; d < kNumDims; ++d) // (a fixed count: no branch to mispredict)
+      tile_plain_ *= plain >> d & 1 ? s.tile[d] : 1;
+  }
+
+  const PairSpec &spec() const { return *s_; }
+
+  // What the temporal loops fix.
+  void set_temporal() {
+    const PairSpec &s = *s_;
     const unsigned plain = kPlainDims[idx(s.operand)];
     const unsigned window = s.operand == Operand::I ? kWindowDims : 0u;
     const int n = s.temporal.size;
+    last_window_ = -1;
     if (s.child < 0) {
       whole_ = n; // MAC units take a fresh word at every step: every carry counts whole
     } else {
@@ -76,23 +104,16 @@ public:
     }
     whole_mask_ = low_bits(whole_);
     whole_product_ = trip_product(s.temporal, whole_mask_);
-    for (int i = 0; i < s.crossed.size; ++i)
-      crossed_plain_ |= std::uint64_t{plain >> idx(s.crossed[i].dim) & 1} << i;
-    crossed_all_ = low_bits(s.crossed.size);
-    above_all_ = low_bits(s.above.size);
-    above_product_ = trip_product(s.above, above_all_);
-    for (int d = 0; d < kNumDims; ++d) // (a fixed count: no branch to mispredict)
-      tile_plain_ *= plain >> d & 1 ? s.tile[d] : 1;
   }
 
   std::int64_t words(const Query &q) const {
-    std::int64_t free = trip_product(s_.crossed, crossed_all_ & ~q.unite);
-    free *= q.pin_above == 0 ? above_product_ : trip_product(s_.above, above_all_ & ~q.pin_above);
+    std::int64_t free = trip_product(s_->crossed, crossed_all_ & ~q.unite);
+    free *= q.pin_above == 0 ? above_product_ : trip_product(s_->above, above_all_ & ~q.pin_above);
     const std::int64_t non_window =
-        tile_plain_ * trip_product(s_.crossed, q.unite & crossed_plain_);
+        tile_plain_ * trip_product(s_->crossed, q.unite & crossed_plain_);
     std::int64_t prefix = q.pin_temporal == 0
                               ? whole_product_
-                              : trip_product(s_.temporal, whole_mask_ & ~q.pin_temporal);
+                              : trip_product(s_->temporal, whole_mask_ & ~q.pin_temporal);
     if (windows_ == 0) return free * non_window * prefix;
 
     const MaskData &md = mask_data(q.unite);
@@ -107,7 +128,7 @@ public:
         kept *= wc.changed >> w & 1
                     ? md.window[w].kept(sign * wc.shift[w][0], sign * wc.shift[w][1])
                     : md.window[w].all();
-      const std::int64_t t = s_.temporal[j].trip;
+      const std::int64_t t = s_->temporal[j].trip;
       total += prefix * (t - 1) * (u_prod - kept);
       prefix *= t;
     }
@@ -128,7 +149,7 @@ private:
     md.unite = unite;
     for (int w = 0; w < 2; ++w) {
       const Dim pd = window_dim(w, 0), rd = window_dim(w, 1);
-      const std::int64_t ep = s_.tile[idx(pd)], er = s_.tile[idx(rd)];
+      const std::int64_t ep = s_->tile[idx(pd)], er = s_->tile[idx(rd)];
       const std::int64_t stride = w == 0 ? p_.stride_h : p_.stride_w;
       const std::int64_t dilation = w == 0 ? p_.dilation_h : p_.dilation_w;
       if (unite == 0) { // one child's window: no key to build
@@ -136,9 +157,9 @@ private:
         continue;
       }
       WindowKey k = WindowKey::shape(ep, er, stride, dilation);
-      for (int i = 0; i < s_.crossed.size; ++i) {
+      for (int i = 0; i < s_->crossed.size; ++i) {
         if (!(unite >> i & 1)) continue;
-        const PairLoopInfo &l = s_.crossed[i];
+        const PairLoopInfo &l = s_->crossed[i];
         if (l.dim == pd) k.add_p(l.trip, l.stride);
         if (l.dim == rd) k.add_r(l.trip, l.stride);
       }
@@ -159,8 +180,8 @@ private:
   };
 
   const Problem &p_;
-  const PairSpec &s_;
-  const int windows_;               // window axes: 2 for I, 0 otherwise
+  const PairSpec *s_ = nullptr;
+  int windows_ = 0;                 // window axes: 2 for I, 0 otherwise
   int whole_ = 0;                   // J: carries at temporal loops [0, J) bring whole tiles
   std::uint64_t whole_mask_ = 0;    // bits [0, J)
   std::int64_t whole_product_ = 1;  // the product of their trips
@@ -333,8 +354,11 @@ PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &
   return s;
 }
 
-PairCounts pair_counts(const Problem &p, const PairSpec &s) {
-  const PairEvaluator ev(p, s);
+namespace {
+
+// The counts of the pair an evaluator is set for.
+PairCounts counts_of(const PairEvaluator &ev) {
+  const PairSpec &s = ev.spec();
   PairCounts c;
   Query none;
   if (s.operand != Operand::O) {
@@ -359,6 +383,27 @@ PairCounts pair_counts(const Problem &p, const PairSpec &s) {
   c.child_fills = s.child >= 0 ? fills : 0;
   c.fanout_words = fills + ev.words(each);
   return c;
+}
+
+} // namespace
+
+PairCounts pair_counts(const Problem &p, const PairSpec &s) {
+  return counts_of(PairEvaluator(p, s));
+}
+
+struct PairCounter::Impl {
+  PairEvaluator ev;
+};
+
+PairCounter::PairCounter(const Problem &p)
+    : impl_(std::make_unique<Impl>(Impl{PairEvaluator(p)})) {}
+PairCounter::~PairCounter() = default;
+
+void PairCounter::start(const PairSpec &s) { impl_->ev.start(s); }
+
+PairCounts PairCounter::counts() {
+  impl_->ev.set_temporal();
+  return counts_of(impl_->ev);
 }
 
 std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSpec &s) {

@@ -14,6 +14,8 @@
 #include "cost_model/architecture.hpp"
 #include "cost_model/mapping.hpp"
 
+#include <memory>
+
 namespace tessel {
 
 inline constexpr int kMaxPairLoops = 32;
@@ -54,6 +56,26 @@ PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &
 
 // Precondition: the mapping is perfectly factored (is_perfect).
 PairCounts pair_counts(const Problem &p, const PairSpec &spec);
+
+// pair_counts over a series of specs that differ only in their temporal loops (the
+// explorer's loop-order classes of one node): what the tile and the spatial loops fix (the
+// input windows' unions above all) is computed once per series.
+class PairCounter {
+public:
+  explicit PairCounter(const Problem &p);
+  ~PairCounter();
+  PairCounter(const PairCounter &) = delete;
+  PairCounter &operator=(const PairCounter &) = delete;
+  // Starts a series on `s`, which counts() reads and which must outlive the series: until
+  // the next start, only its temporal loops may change.
+  void start(const PairSpec &s);
+  // pair_counts(p, s) for s as it is now. Precondition: the mapping is perfectly factored.
+  PairCounts counts();
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Words at the first step (whole tiles), summed over the groups formed by uniting the
 // crossed spatial loops: [0] none united (each child), [1] those on multicast fanouts,

@@ -575,12 +575,14 @@ public:
     const double order_free = child >= 0 ? order_free_below(child) : macs_energy();
     const int input_parent = u.parent[idx(Operand::I)];
     // I's spec is the same for every class but for this level's temporal loops, its last ones
-    // (spec lists the levels outside in): built once, those loops replaced per class.
+    // (spec lists the levels outside in): built once, those loops replaced per class. Its
+    // counter keeps what the tile and the spatial loops fix (the windows' unions) meanwhile.
     PairSpec input_spec;
     int above_level = 0; // input_spec's temporal loops of the levels above
     if (u.present[idx(Operand::I)]) {
       input_spec = spec(Operand::I, child, input_parent);
       above_level = input_spec.temporal.size - static_cast<int>(c.order.size());
+      input_counter_.start(input_spec);
     }
     std::vector<Bounded> bounded;
     for (const std::vector<std::uint32_t> &group : shapes.groups) {
@@ -599,7 +601,7 @@ public:
         if (u.present[idx(Operand::I)]) {
           input_spec.temporal.size = above_level;
           push_temporal(input_spec, level, order);
-          const PairCounts exact = pair_counts(p_, input_spec);
+          const PairCounts exact = input_counter_.counts();
           e[idx(Operand::I)] = pair_energy(exact, Operand::I, child, input_parent) +
                                (child >= 0 ? fill_floor(child, Operand::I, exact.child_fills) : 0);
           bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
@@ -1749,6 +1751,7 @@ private:
   std::vector<std::unique_ptr<OrderShapes>> order_shapes_ =
       std::vector<std::unique_ptr<OrderShapes>>(kMaxLevels << kNumDims);
   OperandArray<std::vector<double>> shape_terms_; // bound_orders' working terms
+  PairCounter input_counter_{p_};                 // bound_orders' I pairs, one series per node
   // least_order_bound's: each operand's term and fills, per class of OrderShapes::least.
   struct ClassTerms {
     OperandArray<double> energy;

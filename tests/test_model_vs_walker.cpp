@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
+
 using namespace tessel;
 
 namespace {
@@ -126,6 +129,49 @@ TEST_CASE("first-step words equal the counts of a one-step run", "[cost][correct
           CHECK(c.parent_reads == c.child_fills + first[2] - first[3]);
         }
         ++checked;
+        child = parent;
+      }
+    }
+  }
+  CHECK(checked > 1000);
+}
+
+// PairCounter (the explorer prices a node's loop-order classes with one) against pair_counts:
+// one counter for every pair of a case, so that nothing of a series leaks into the next, and
+// within a series the temporal loops of each level shuffled (level by level: O's chain
+// reads them in level order) between calls.
+TEST_CASE("a pair counter equals pair_counts as the loop orders change", "[cost][correctness]") {
+  int checked = 0;
+  std::mt19937_64 rng(7);
+  for (std::uint64_t seed = 1; seed <= 1500; ++seed) {
+    const RandomCase rc = random_case(seed);
+    if (!is_perfect(rc.mapping, rc.problem)) continue;
+    PairCounter counter(rc.problem);
+    const auto nest = flatten(rc.mapping);
+    for (Operand o : kAllOperands) {
+      int child = -1;
+      for (int parent = 0; parent < rc.arch.num_levels(); ++parent) {
+        if (!keeps(rc.arch, rc.mapping, parent, o)) continue;
+        PairSpec spec = make_pair_spec(rc.problem, rc.arch, rc.mapping, nest, o, child, parent);
+        counter.start(spec);
+        for (int round = 0; round < 4; ++round) {
+          auto *loops = spec.temporal.items.data();
+          for (int from = 0; from < spec.temporal.size;) {
+            int to = from;
+            while (to < spec.temporal.size && loops[to].level == loops[from].level)
+              ++to;
+            std::shuffle(loops + from, loops + to, rng);
+            from = to;
+          }
+          const PairCounts want = pair_counts(rc.problem, spec), got = counter.counts();
+          INFO(rc.describe() << "\noperand " << operand_name(o) << ", child " << child
+                             << ", parent " << parent << ", round " << round);
+          CHECK(got.parent_reads == want.parent_reads);
+          CHECK(got.parent_updates == want.parent_updates);
+          CHECK(got.child_fills == want.child_fills);
+          CHECK(got.fanout_words == want.fanout_words);
+          ++checked;
+        }
         child = parent;
       }
     }
