@@ -116,7 +116,10 @@ struct PrimaryBound {
 struct LevelChoice {
   SpatialChoice spatial;
   DimArray<std::int64_t> temporal{};
-  std::vector<Dim> order; // dimensions with temporal trip > 1, outermost first
+  // The dimensions with temporal trip > 1, outermost first: the loop-order class being
+  // searched. Empty while a level's nodes are bounded (apply_tile_trips): those bounds hold
+  // for every order.
+  std::vector<Dim> order;
 };
 
 // What the threads share: the incumbent and the counters.
@@ -327,14 +330,12 @@ public:
     apply_tile_trips(level, below, trips);
   }
 
-  // The same with the trips known (left / below).
+  // The same with the trips known (left / below). The order is left to search_orders.
   void apply_tile_trips(int level, const DimArray<std::int64_t> &below,
                         const DimArray<std::int64_t> &trips) {
     LevelChoice &c = choice_[level];
     c.order.clear();
     c.temporal = trips;
-    for (Dim d : kAllDims)
-      if (trips[idx(d)] > 1) c.order.push_back(d);
     tile(level - 1) = below;
   }
 
@@ -1359,7 +1360,7 @@ private:
           // The least over the level's orders: its refreshing loops first.
           if (const std::int64_t least = least_refresh_prefix(choice_[l], o); least > 0)
             refresh = all * least;
-          for (Dim d : choice_[l].order)
+          for (Dim d : kAllDims) // (whatever the order)
             all *= choice_[l].temporal[idx(d)];
           continue;
         }
@@ -1459,8 +1460,8 @@ private:
   static std::int64_t least_refresh_prefix(const LevelChoice &c, Operand o) {
     std::int64_t product = 1;
     bool any = false;
-    for (Dim d : c.order)
-      if (refreshes_tile(o, d)) product *= c.temporal[idx(d)], any = true;
+    for (Dim d : kAllDims)
+      if (c.temporal[idx(d)] > 1 && refreshes_tile(o, d)) product *= c.temporal[idx(d)], any = true;
     return any ? product : 0;
   }
 
