@@ -24,6 +24,21 @@ std::vector<std::string> level_names(const Architecture &a) {
   return names;
 }
 
+// Calls visit(o, child, parent, spec) for every (operand, child, parent) pair of a case's
+// mapping: each keeper of o and the keeper below it (-1: the MAC units).
+template <typename F> void for_each_pair(const RandomCase &rc, F &&visit) {
+  const auto nest = flatten(rc.mapping);
+  for (Operand o : kAllOperands) {
+    int child = -1;
+    for (int parent = 0; parent < rc.arch.num_levels(); ++parent) {
+      if (!keeps(rc.arch, rc.mapping, parent, o)) continue;
+      visit(o, child, parent,
+            make_pair_spec(rc.problem, rc.arch, rc.mapping, nest, o, child, parent));
+      child = parent;
+    }
+  }
+}
+
 } // namespace
 
 TEST_CASE("analytical model equals the trace walker on 10,000 random cases",
@@ -108,30 +123,23 @@ TEST_CASE("first-step words equal the counts of a one-step run", "[cost][correct
   for (std::uint64_t seed = 1; seed <= 3000; ++seed) {
     const RandomCase rc = random_case(seed);
     if (!is_perfect(rc.mapping, rc.problem)) continue;
-    const auto nest = flatten(rc.mapping);
-    for (Operand o : kAllOperands) {
-      int child = -1;
-      for (int parent = 0; parent < rc.arch.num_levels(); ++parent) {
-        if (!keeps(rc.arch, rc.mapping, parent, o)) continue;
-        PairSpec spec = make_pair_spec(rc.problem, rc.arch, rc.mapping, nest, o, child, parent);
-        const std::array<std::int64_t, 4> first = pair_first_step_words(rc.problem, spec);
-        spec.temporal.size = 0;
-        const PairCounts c = pair_counts(rc.problem, spec);
-        INFO(rc.describe() << "\noperand " << operand_name(o) << ", child " << child << ", parent "
-                           << parent);
-        if (o != Operand::O) {
-          CHECK(c.fanout_words == first[0]);
-          CHECK(c.parent_reads == first[1]);
-          if (child >= 0) CHECK(c.child_fills == first[0]);
-        } else {
-          CHECK(c.fanout_words - c.child_fills == first[0]);
-          CHECK(c.parent_updates == first[2]);
-          CHECK(c.parent_reads == c.child_fills + first[2] - first[3]);
-        }
-        ++checked;
-        child = parent;
+    for_each_pair(rc, [&](Operand o, int child, int parent, PairSpec spec) {
+      const std::array<std::int64_t, 4> first = pair_first_step_words(rc.problem, spec);
+      spec.temporal.size = 0;
+      const PairCounts c = pair_counts(rc.problem, spec);
+      INFO(rc.describe() << "\noperand " << operand_name(o) << ", child " << child << ", parent "
+                         << parent);
+      if (o != Operand::O) {
+        CHECK(c.fanout_words == first[0]);
+        CHECK(c.parent_reads == first[1]);
+        if (child >= 0) CHECK(c.child_fills == first[0]);
+      } else {
+        CHECK(c.fanout_words - c.child_fills == first[0]);
+        CHECK(c.parent_updates == first[2]);
+        CHECK(c.parent_reads == c.child_fills + first[2] - first[3]);
       }
-    }
+      ++checked;
+    });
   }
   CHECK(checked > 1000);
 }
@@ -147,34 +155,27 @@ TEST_CASE("a pair counter equals pair_counts as the loop orders change", "[cost]
     const RandomCase rc = random_case(seed);
     if (!is_perfect(rc.mapping, rc.problem)) continue;
     PairCounter counter(rc.problem);
-    const auto nest = flatten(rc.mapping);
-    for (Operand o : kAllOperands) {
-      int child = -1;
-      for (int parent = 0; parent < rc.arch.num_levels(); ++parent) {
-        if (!keeps(rc.arch, rc.mapping, parent, o)) continue;
-        PairSpec spec = make_pair_spec(rc.problem, rc.arch, rc.mapping, nest, o, child, parent);
-        counter.start(spec);
-        for (int round = 0; round < 4; ++round) {
-          auto *loops = spec.temporal.items.data();
-          for (int from = 0; from < spec.temporal.size;) {
-            int to = from;
-            while (to < spec.temporal.size && loops[to].level == loops[from].level)
-              ++to;
-            std::shuffle(loops + from, loops + to, rng);
-            from = to;
-          }
-          const PairCounts want = pair_counts(rc.problem, spec), got = counter.counts();
-          INFO(rc.describe() << "\noperand " << operand_name(o) << ", child " << child
-                             << ", parent " << parent << ", round " << round);
-          CHECK(got.parent_reads == want.parent_reads);
-          CHECK(got.parent_updates == want.parent_updates);
-          CHECK(got.child_fills == want.child_fills);
-          CHECK(got.fanout_words == want.fanout_words);
-          ++checked;
+    for_each_pair(rc, [&](Operand o, int child, int parent, PairSpec spec) {
+      counter.start(spec);
+      for (int round = 0; round < 4; ++round) {
+        auto *loops = spec.temporal.items.data();
+        for (int from = 0; from < spec.temporal.size;) {
+          int to = from;
+          while (to < spec.temporal.size && loops[to].level == loops[from].level)
+            ++to;
+          std::shuffle(loops + from, loops + to, rng);
+          from = to;
         }
-        child = parent;
+        const PairCounts want = pair_counts(rc.problem, spec), got = counter.counts();
+        INFO(rc.describe() << "\noperand " << operand_name(o) << ", child " << child << ", parent "
+                           << parent << ", round " << round);
+        CHECK(got.parent_reads == want.parent_reads);
+        CHECK(got.parent_updates == want.parent_updates);
+        CHECK(got.child_fills == want.child_fills);
+        CHECK(got.fanout_words == want.fanout_words);
+        ++checked;
       }
-    }
+    });
   }
   CHECK(checked > 1000);
 }
