@@ -576,13 +576,14 @@ public:
     const double order_free = child >= 0 ? order_free_below(child) : macs_energy();
     const int input_parent = u.parent[idx(Operand::I)];
     // I's spec is the same for every class but for this level's temporal loops, its last ones
-    // (spec lists the levels outside in): built once, those loops replaced per class. Its
+    // (spec lists the levels outside in). It is built once, while the level has no order yet
+    // (apply_tile_trips), so with the levels above alone; each class appends its loops. Its
     // counter keeps what the tile and the spatial loops fix (the windows' unions) meanwhile.
     PairSpec input_spec;
     int above_level = 0; // input_spec's temporal loops of the levels above
     if (u.present[idx(Operand::I)]) {
       input_spec = spec(Operand::I, child, input_parent);
-      above_level = input_spec.temporal.size - static_cast<int>(c.order.size());
+      above_level = input_spec.temporal.size;
       input_counter_.start(input_spec);
     }
     std::vector<Bounded> bounded;
