@@ -175,6 +175,7 @@ TEST_CASE("bench rejects a NaN or zero time and too many threads with named erro
   fails({"--seconds", "0"}, "--seconds: must be more than 0 seconds, got 0");
   fails({"--explore", "--threads", "2000"}, "--threads: must be 0 (all cores) to 1024");
   fails({"--explore", "--budget", "-3"}, "--budget: must be 0 or more seconds");
+  fails({"--explore", "--rounds", "0"}, "--rounds: must be positive, got 0");
 }
 
 TEST_CASE("explore with a budget reports a non-optimal best and a lower bound", "[correctness]") {
@@ -290,8 +291,24 @@ TEST_CASE("bench prints its rates, and with --explore --ceiling times one-thread
   CHECK(rounds == 3);
   CHECK(ceiling > 0);
   CHECK(std::isfinite(ceiling));
-  // Without --ceiling the searches run once each; with one thread there is no ceiling.
-  CHECK(run_cli(args, dir.path()).out.find("Machine ceiling") == std::string::npos);
+  // The explorer's table is the median of 3 rounds by default, each round's speedup listed.
+  CHECK(r.out.find("Explorer on net.json (arch.json), median of 3 rounds:") != std::string::npos);
+  const std::size_t per_round = r.out.find("speedup per round over the network:");
+  REQUIRE(per_round != std::string::npos);
+  double s1 = 0, s2 = 0, s3 = 0;
+  CHECK(std::sscanf(r.out.c_str() + per_round, "speedup per round over the network: %lf %lf %lf",
+                    &s1, &s2, &s3) == 3);
+  CHECK((s1 > 0 && s2 > 0 && s3 > 0));
+  // Without --ceiling there is no ceiling; with one round, no list of rounds; with one thread
+  // no ceiling either.
+  const CliResult plain = run_cli(args, dir.path());
+  CHECK(plain.out.find("Machine ceiling") == std::string::npos);
+  std::vector<std::string> one_round = args;
+  one_round.insert(one_round.end(), {"--rounds", "1"});
+  const CliResult single = run_cli(one_round, dir.path());
+  REQUIRE(single.exit_code == 0);
+  CHECK(single.out.find("median of 1 round:") != std::string::npos);
+  CHECK(single.out.find("speedup per round") == std::string::npos);
   std::vector<std::string> one_thread = with_ceiling;
   one_thread[13] = "1"; // the value of -j
   const CliResult bad = run_cli(one_thread, dir.path());

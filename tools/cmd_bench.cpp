@@ -61,6 +61,13 @@ std::string rate_text(const Rate &r) {
          format_fixed(r.median_pass, 0) + ", fastest " + format_fixed(r.fastest_pass, 0) + ")";
 }
 
+// The median of a non-empty list (of an even count, the mean of the middle two).
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 // The machine's own ceiling for `copies` threads: that many one-thread searches of every
 // layer, run at once, each on its own thread. Returns each copy's total search seconds.
 // Independent copies share nothing but the machine, so their slowdown against one search
@@ -96,6 +103,9 @@ int run_bench(const Args &args) {
       ("threads for the parallel explorer run (at most " + std::to_string(kMaxExploreThreads) + ")")
           .c_str())("budget", po::value<double>()->default_value(0),
                     "explorer seconds per layer (0: none)")(
+      "rounds", po::value<int>()->default_value(3),
+      "with --explore, rounds of the searches: each layer on 1 thread then N, once per round; "
+      "the table gives medians")(
       "ceiling",
       "with --explore, also measure the machine's ceiling for N threads: N one-thread "
       "searches at once against one alone")("count-mapspace", "also count each layer's mapspace");
@@ -112,6 +122,8 @@ int run_bench(const Args &args) {
   const int count = vm["mappings"].as<int>();
   if (count < 1) user_error("--mappings", "must be positive");
   if (vm.count("ceiling") && !vm.count("explore")) user_error("--ceiling", "needs --explore");
+  const int rounds = vm["rounds"].as<int>();
+  if (rounds < 1) user_error("--rounds", "must be positive, got " + std::to_string(rounds));
   const int threads = threads_option(vm);
   const double secs = seconds_option(vm, "seconds", /*zero_allowed=*/false);
   const double budget = seconds_option(vm, "budget");
@@ -147,31 +159,73 @@ int run_bench(const Args &args) {
     const Input<Network> net = load_network_arg(option(vm, "network"), kDefaultBatch);
     TextTable t({"layer", "repeat", "pJ/MAC", "optimal", "evaluated", "pruned", "mapspace",
                  "s (1 thread)", "s (" + std::to_string(threads) + " threads)", "speedup"});
+    // Rounds, each running every layer on 1 thread and on N, in turn (1 first in odd rounds,
+    // N first in even ones): the two runs of a layer are adjacent in time, so a drift of the
+    // machine's speed (which on a shared machine outweighs the effect measured) changes both
+    // alike. Per layer, the median of each column's seconds, and the median over rounds of
+    // the ratio of the two.
+    const std::size_t num_layers = net.value.layers.size();
+    std::vector<ExploreResult> first(num_layers); // round 1's one-thread results
+    std::vector<std::vector<double>> one_s(num_layers), many_s(num_layers), ratio(num_layers);
+    std::vector<bool> optimal(num_layers, true);
+    std::vector<double> total_ratio;
+    for (int r = 0; r < rounds; ++r) {
+      double total1 = 0, totalN = 0;
+      for (std::size_t i = 0; i < num_layers; ++i) {
+        const Layer &l = net.value.layers[i];
+        ExploreOptions opt;
+        opt.time_budget_s = budget;
+        const auto run = [&](int n) {
+          opt.threads = n;
+          opt.count_mapspace = r == 0 && n == 1 && vm.count("count-mapspace") > 0;
+          return explore(l.problem, arch.value, opt);
+        };
+        ExploreResult one, many;
+        if (r % 2 == 0) {
+          one = run(1);
+          many = run(threads);
+        } else {
+          many = run(threads);
+          one = run(1);
+        }
+        one_s[i].push_back(one.stats.seconds);
+        many_s[i].push_back(many.stats.seconds);
+        ratio[i].push_back(one.stats.seconds / std::max(1e-9, many.stats.seconds));
+        optimal[i] = optimal[i] && one.stats.optimal && many.stats.optimal;
+        total1 += one.stats.seconds;
+        totalN += many.stats.seconds;
+        if (r == 0) first[i] = std::move(one);
+        std::cerr << "bench: round " << r + 1 << " of " << rounds << ", " << l.problem.name
+                  << " done\n";
+      }
+      total_ratio.push_back(total1 / std::max(1e-9, totalN));
+    }
     double total1 = 0, totalN = 0;
-    for (const Layer &l : net.value.layers) {
-      ExploreOptions opt;
-      opt.time_budget_s = budget;
-      opt.threads = 1;
-      opt.count_mapspace = vm.count("count-mapspace") > 0;
-      const ExploreResult one = explore(l.problem, arch.value, opt);
-      opt.threads = threads;
-      opt.count_mapspace = false;
-      const ExploreResult many = explore(l.problem, arch.value, opt);
-      total1 += one.stats.seconds;
-      totalN += many.stats.seconds;
+    for (std::size_t i = 0; i < num_layers; ++i) {
+      const Layer &l = net.value.layers[i];
+      const ExploreResult &one = first[i];
+      total1 += median(one_s[i]);
+      totalN += median(many_s[i]);
       t.add({l.problem.name, format_int(l.repeat),
              one.found ? format_fixed(one.evaluation.pj_per_mac, 3) : "-",
-             one.stats.optimal && many.stats.optimal ? "yes" : "no",
-             format_int(one.stats.evaluated), format_int(one.stats.pruned),
+             optimal[i] ? "yes" : "no", format_int(one.stats.evaluated),
+             format_int(one.stats.pruned),
              one.stats.mapspace_size >= 0 ? format_fixed(one.stats.mapspace_size, 0) : "-",
-             format_fixed(one.stats.seconds, 2), format_fixed(many.stats.seconds, 2),
-             format_fixed(one.stats.seconds / std::max(1e-9, many.stats.seconds), 2)});
-      std::cerr << "bench: " << l.problem.name << " done\n";
+             format_fixed(median(one_s[i]), 2), format_fixed(median(many_s[i]), 2),
+             format_fixed(median(ratio[i]), 2)});
     }
     t.rule();
     t.add({"total", "", "", "", "", "", "", format_fixed(total1, 2), format_fixed(totalN, 2),
-           format_fixed(total1 / std::max(1e-9, totalN), 2)});
-    out << "\nExplorer on " << net.source << " (" << arch.source << "):\n" << t.str();
+           format_fixed(median(total_ratio), 2)});
+    out << "\nExplorer on " << net.source << " (" << arch.source << "), median of " << rounds
+        << (rounds == 1 ? " round" : " rounds") << ":\n"
+        << t.str();
+    if (rounds > 1) {
+      out << "  speedup per round over the network:";
+      for (double x : total_ratio)
+        out << " " << format_fixed(x, 2);
+      out << "\n";
+    }
     if (vm.count("ceiling")) {
       // Alone and at once in turn, a few rounds: this machine's speed drifts by more than
       // the effect measured.
