@@ -104,8 +104,8 @@ int run_bench(const Args &args) {
           .c_str())("budget", po::value<double>()->default_value(0),
                     "explorer seconds per layer (0: none)")(
       "rounds", po::value<int>()->default_value(3),
-      "with --explore, rounds of the searches: each layer on 1 thread then N, once per round; "
-      "the table gives medians")(
+      "with --explore, rounds of the searches, each layer on 1 thread and on N in every round "
+      "(which first alternates); the table gives medians")(
       "ceiling",
       "with --explore, also measure the machine's ceiling for N threads: N one-thread "
       "searches at once against one alone")("count-mapspace", "also count each layer's mapspace");
