@@ -23,6 +23,13 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
+// The median of a non-empty list (of an even count, the mean of the middle two).
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 // Evaluations per second over the whole run, and over its passes through the set: their
 // median and the fastest pass. (On a shared machine the run's rate follows the moment's
 // load; the fastest pass shows what one core does when it runs undisturbed.)
@@ -50,22 +57,14 @@ template <typename F>
   const double per_pass = static_cast<double>(set.size());
   Rate r;
   r.overall = per_pass * static_cast<double>(pass_seconds.size()) / s;
-  std::sort(pass_seconds.begin(), pass_seconds.end());
-  r.fastest_pass = per_pass / pass_seconds.front();
-  r.median_pass = per_pass / pass_seconds[pass_seconds.size() / 2];
+  r.fastest_pass = per_pass / *std::min_element(pass_seconds.begin(), pass_seconds.end());
+  r.median_pass = per_pass / median(pass_seconds);
   return r;
 }
 
 std::string rate_text(const Rate &r) {
   return format_fixed(r.overall, 0) + " evaluations/s (passes through the set: median " +
          format_fixed(r.median_pass, 0) + ", fastest " + format_fixed(r.fastest_pass, 0) + ")";
-}
-
-// The median of a non-empty list (of an even count, the mean of the middle two).
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // The machine's own ceiling for `copies` threads: that many one-thread searches of every
