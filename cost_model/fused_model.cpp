@@ -25,11 +25,12 @@ struct Nest {
   int n = 0;
   std::array<std::int64_t, kMaxLoops> trip, stride;
   std::array<Dim, kMaxLoops> dim;
-  std::uint64_t temporal = 0;                    // bit i: loop i is temporal
-  std::uint64_t window = 0;                      // bit i: loop i is on P, Q, R or S
-  std::uint64_t multicast = 0;                   // bit i: loop i is spatial, on a multicast fanout
-  OperandArray<std::uint64_t> plain{};           // bit i: loop i is on one of o's plain axes
-  std::array<int, kMaxLevels + 1> first_above;   // [c + 1]: loops above level c are [it, n)
+  std::uint64_t temporal = 0;                  // bit i: loop i is temporal
+  std::uint64_t window = 0;                    // bit i: loop i is on P, Q, R or S
+  std::uint64_t multicast = 0;                 // bit i: loop i is spatial, on a multicast fanout
+  OperandArray<std::uint64_t> plain{};         // bit i: loop i is on one of o's plain axes
+  std::array<int, kMaxLevels + 1> first_above; // [c + 1]: loops above level c are [it, n)
+  std::array<std::uint64_t, kMaxLevels + 1> above_mask; // [c + 1]: their bits
   std::array<std::int64_t, kMaxLoops + 1> outer; // [i]: the product of temporal trips of [i, n)
   // [l + 1]: level l's tile; [0]: MAC (not set for the outermost level: no pair's child).
   std::array<DimArray<std::int64_t>, kMaxLevels + 1> tiles;
@@ -62,6 +63,8 @@ OperandArray<std::int64_t> plain_products(const DimArray<std::int64_t> &t) {
   r[idx(Operand::O)] = masked_product<kPlainDims[idx(Operand::O)]>(t, dims);
   return r;
 }
+
+constexpr std::uint64_t bits_from(int i) { return i >= 64 ? 0 : ~0ull << i; }
 
 enum class ReadResult : std::uint8_t { Ok, Imperfect, TooManyLoops };
 
@@ -115,6 +118,8 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   }
   if (inner != p.size) return ReadResult::Imperfect;
   x.first_above[L] = x.n;
+  for (int l = 0; l <= L; ++l)
+    x.above_mask[l] = bits_from(x.first_above[l]);
   for (int d = 0; d < kNumDims; ++d) {
     for (Operand o : kAllOperands)
       x.plain[idx(o)] |= kPlainDims[idx(o)] >> d & 1 ? loops_of[d] : 0;
@@ -133,10 +138,6 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     x.spatial_from[l] = x.spatial_from[l + 1] * x.spatial[l];
   return ReadResult::Ok;
 }
-
-constexpr std::uint64_t bits_from(int i) { return i >= 64 ? 0 : ~0ull << i; }
-// Bits [from, to).
-constexpr std::uint64_t bits_between(int from, int to) { return bits_from(from) & ~bits_from(to); }
 
 // Per-level products over a range of levels.
 std::int64_t product(const std::array<std::int64_t, kMaxLevels> &per_level, int from, int to) {
@@ -161,7 +162,7 @@ struct Pair {
         above(nest.spatial_from[p + 1]) {
     // Above a MAC unit every carry brings a fresh word; above a level, every carry at or
     // outside its innermost loop on a plain axis brings whole tiles.
-    const std::uint64_t temporal_above = bits_from(x.first_above[c + 1]) & x.temporal;
+    const std::uint64_t temporal_above = x.above_mask[c + 1] & x.temporal;
     const std::uint64_t plain_above = temporal_above & x.plain[idx(o)];
     whole_from = c < 0 ? 0 : plain_above == 0 ? x.n : std::countr_zero(plain_above);
     whole = x.outer[whole_from];
@@ -222,20 +223,24 @@ std::int64_t valid_fills(const Pair &pr, std::int64_t united, const int *chain, 
   // The O loops of levels child+1 .. level, likewise grown level by level.
   std::int64_t o_loops = product(x.temporal_o, pr.child + 1, pr.parent);
   int o_loops_to = pr.parent;
-  std::int64_t invalid = 0;
+  // Term i takes the words above chain[i-1] less those above chain[i] (none past the
+  // last), each a box_words linear in its copies above: sum those differences times the
+  // term's prefix, and multiply by the rest once.
+  std::int64_t summed = 0;
+  std::int64_t above_here = above(chain[0]);
   for (int i = 1; i <= k; ++i) {
     const int level = chain[i - 1];
     // Free temporal loops: all those at or outside the innermost O loop above `level`, and
     // the O loops of levels child+1 .. level (the rest of the whole-tile carries' loops).
-    const std::uint64_t outside = o_temporal & bits_from(x.first_above[level + 1]);
+    const std::uint64_t outside = o_temporal & x.above_mask[level + 1];
     const int r = outside == 0 ? x.n : std::countr_zero(outside);
     for (; o_loops_to < level; ++o_loops_to)
       o_loops *= x.temporal_o[o_loops_to + 1];
-    const std::int64_t prefix = x.outer[r] * o_loops;
-    invalid += pr.box_words(united, above(level), prefix);
-    if (i == k) break;
-    invalid -= pr.box_words(united, above(chain[i]), prefix);
+    const std::int64_t above_next = i == k ? 0 : above(chain[i]);
+    summed += x.outer[r] * o_loops * (above_here - above_next);
+    above_here = above_next;
   }
+  const std::int64_t invalid = pr.box_words(united, 1, summed);
   return all_words - invalid;
 }
 
@@ -339,7 +344,7 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
   // Multicast unites siblings; with no window loop on a multicast fanout the windows are
   // those of one child, and with no loop at all the reads are the fills.
   const std::uint64_t on_multicast =
-      bits_between(x.first_above[pr.child + 1], x.first_above[pr.parent + 1]) & x.multicast;
+      x.above_mask[pr.child + 1] & ~x.above_mask[pr.parent + 1] & x.multicast;
   const std::uint64_t window_on_multicast = on_multicast & x.window;
   std::int64_t united = alone;
   if (window_on_multicast != 0) {
