@@ -338,8 +338,12 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
   }
   const std::int64_t above = pr.above;
   std::array<WindowUnion, 2> windows; // (large: filled in place)
-  input_windows(pr, p, 0, windows);
-  const std::int64_t alone = window_words(pr, windows, carries.data(), num_carries);
+  // A MAC unit's window is one word, new at every step: window_words would say the same.
+  std::int64_t alone = pr.whole;
+  if (pr.child >= 0) {
+    input_windows(pr, p, 0, windows);
+    alone = window_words(pr, windows, carries.data(), num_carries);
+  }
   const std::int64_t fills = pr.box_words(pr.crossed(Unite::None), above, alone);
   // Multicast unites siblings; with no window loop on a multicast fanout the windows are
   // those of one child, and with no loop at all the reads are the fills.
