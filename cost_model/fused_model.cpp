@@ -15,7 +15,7 @@ namespace {
 constexpr int kMaxLoops = 64;
 
 // Which crossed fanouts a query unites: the siblings under them count as one.
-enum class Unite : std::uint8_t { None, Multicast, Reduction, All };
+enum class Unite : std::uint8_t { Multicast, Reduction, All };
 constexpr unsigned unite_bit(Unite u) { return 1u << static_cast<int>(u); }
 
 // The mapping read once. Loops are numbered innermost first (the opposite of the nest's
@@ -184,13 +184,19 @@ struct Pair {
   std::int64_t box_words(std::int64_t crossed, std::int64_t above, std::int64_t prefix) const {
     return crossed * above * tile_plain * prefix;
   }
+
+  // box_words with no siblings united (each child counted apart): the crossed fanouts'
+  // trips and the copies above are then all the spatial trips above the child.
+  std::int64_t apart_words(std::int64_t prefix) const {
+    return x.spatial_from[child + 1] * tile_plain * prefix;
+  }
 };
 
 // ---- W -------------------------------------------------------------------------------
 
 PairCounts weight_pair(const Pair &pr) {
   const std::int64_t above = pr.above;
-  const std::int64_t fills = pr.box_words(pr.crossed(Unite::None), above, pr.whole);
+  const std::int64_t fills = pr.apart_words(pr.whole);
   PairCounts c;
   c.parent_reads = pr.box_words(pr.crossed(Unite::Multicast), above, pr.whole);
   c.child_fills = pr.child >= 0 ? fills : 0;
@@ -249,7 +255,7 @@ PairCounts output_pair(const Pair &pr, const int *chain, int k) {
   const std::int64_t updates = pr.box_words(pr.crossed(Unite::Reduction), above, pr.whole);
   const std::int64_t all_united = pr.crossed(Unite::All);
   const std::int64_t distinct = pr.box_words(all_united, above, pr.whole);
-  const std::int64_t each = pr.box_words(pr.crossed(Unite::None), above, pr.whole);
+  const std::int64_t each = pr.apart_words(pr.whole);
   const std::int64_t fills = valid_fills(pr, all_united, chain, k, distinct);
   PairCounts c;
   c.parent_updates = updates;
@@ -344,7 +350,7 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
     input_windows(pr, p, 0, windows);
     alone = window_words(pr, windows, carries.data(), num_carries);
   }
-  const std::int64_t fills = pr.box_words(pr.crossed(Unite::None), above, alone);
+  const std::int64_t fills = pr.apart_words(alone);
   // Multicast unites siblings; with no window loop on a multicast fanout the windows are
   // those of one child, and with no loop at all the reads are the fills.
   const std::uint64_t on_multicast =
