@@ -320,10 +320,15 @@ std::int64_t window_words(const Pair &pr, const std::array<WindowUnion, 2> &u,
 
 PairCounts input_pair(const Pair &pr, const Problem &p) {
   const Nest &x = pr.x;
-  // The carries inside the whole-tile ones, inside out up to the innermost window loop: the
-  // carry loop advances by its stride, the window loops inside it wrap back.
+  // The input's words per plain word with no sibling united. Above a MAC unit the window
+  // is one word, new at every step (what window_words would give). Above a level, they are
+  // the windows' words over the carries inside the whole-tile ones, listed inside out up to
+  // the innermost window loop: the carry loop advances by its stride, the window loops
+  // inside it wrap back.
   std::array<WindowCarry, kMaxLoops> carries;
   int num_carries = 0;
+  std::array<WindowUnion, 2> windows; // (large: filled in place)
+  std::int64_t alone = pr.whole;
   if (pr.child >= 0) {
     std::array<std::array<std::int64_t, 2>, 2> wrap{};
     unsigned changed = 0;
@@ -341,15 +346,10 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
       wc.shift[w][side] += x.stride[i];
       wrap[w][side] -= (x.trip[i] - 1) * x.stride[i];
     }
-  }
-  const std::int64_t above = pr.above;
-  std::array<WindowUnion, 2> windows; // (large: filled in place)
-  // A MAC unit's window is one word, new at every step: window_words would say the same.
-  std::int64_t alone = pr.whole;
-  if (pr.child >= 0) {
     input_windows(pr, p, 0, windows);
     alone = window_words(pr, windows, carries.data(), num_carries);
   }
+  const std::int64_t above = pr.above;
   const std::int64_t fills = pr.apart_words(alone);
   // Multicast unites siblings; with no window loop on a multicast fanout the windows are
   // those of one child, and with no loop at all the reads are the fills.
