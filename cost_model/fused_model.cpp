@@ -66,6 +66,10 @@ OperandArray<std::int64_t> plain_products(const DimArray<std::int64_t> &t) {
 
 constexpr std::uint64_t bits_from(int i) { return i >= 64 ? 0 : ~0ull << i; }
 
+// `trip` where `keep`, else 1, with no branch: on random mappings a branch here is a coin
+// toss, and GCC compiles `keep ? trip : 1` to one.
+constexpr std::int64_t trip_if(bool keep, std::int64_t trip) { return 1 + (trip - 1) * keep; }
+
 enum class ReadResult : std::uint8_t { Ok, Imperfect, TooManyLoops };
 
 // Reads the mapping into x. (Random mappings make every data-dependent branch a coin toss,
@@ -110,7 +114,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     x.spatial_plain[l] = plain_products(spatial_trips);
     for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it) {
       x.temporal |= place(*it);
-      x.temporal_o[l] *= kPlainDims[idx(Operand::O)] >> idx(it->dim) & 1 ? it->trip : 1;
+      x.temporal_o[l] *= trip_if(kPlainDims[idx(Operand::O)] >> idx(it->dim) & 1, it->trip);
     }
     // The running strides are now the products of the trips of levels 0 .. l: the tile of
     // level l (not kept for the outermost level: no pair's child).
@@ -127,7 +131,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   }
   x.outer[x.n] = 1;
   for (int i = x.n - 1; i >= 0; --i)
-    x.outer[i] = x.outer[i + 1] * (x.temporal >> i & 1 ? x.trip[i] : 1);
+    x.outer[i] = x.outer[i + 1] * trip_if(x.temporal >> i & 1, x.trip[i]);
   // The MAC units' tile (all 1), and each tile's products on each operand's plain axes.
   x.tiles[0].fill(1);
   x.tile_plain[0] = {1, 1, 1};
