@@ -297,12 +297,11 @@ void input_windows(const Pair &pr, const Problem &p, std::uint64_t united_loops,
   u[1].init(k[1]);
 }
 
-// A carry past the whole-tile ones: its loop, the shift of each window's base ([w][side])
-// and which windows change.
+// A carry past the whole-tile ones: its loop and the shift of each window's base
+// ([w][side]; zero for a window it does not change).
 struct WindowCarry {
   int loop;
   std::array<std::array<std::int64_t, 2>, 2> shift;
-  unsigned changed;
 };
 
 // The input's words per word of its plain axes' tile, under one choice of united fanouts:
@@ -314,9 +313,9 @@ std::int64_t window_words(const Pair &pr, const std::array<WindowUnion, 2> &u,
   std::int64_t total = u_prod * pr.whole;
   for (int j = 0; j < num_carries; ++j) {
     const WindowCarry &wc = carries[j];
-    std::int64_t kept = 1;
-    for (int w = 0; w < 2; ++w)
-      kept *= wc.changed >> w & 1 ? u[w].kept(wc.shift[w][0], wc.shift[w][1]) : u[w].all();
+    // (A window the carry does not change is kept whole: kept(0, 0) is all().)
+    const std::int64_t kept =
+        u[0].kept(wc.shift[0][0], wc.shift[0][1]) * u[1].kept(wc.shift[1][0], wc.shift[1][1]);
     total += pr.x.outer[wc.loop + 1] * (pr.x.trip[wc.loop] - 1) * (u_prod - kept);
   }
   return total;
@@ -334,21 +333,23 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
   std::array<WindowUnion, 2> windows; // (large: filled in place)
   std::int64_t alone = pr.whole;
   if (pr.child >= 0) {
+    // The temporal loops between the child and the whole-tile carries, from the innermost
+    // window loop: those inside it change no window. (Written without a branch on the
+    // loop's dimension: on random mappings each is a coin toss. A presence loop moves no
+    // window: its step is 0.)
+    const std::uint64_t between =
+        x.temporal & x.above_mask[pr.child + 1] & ~bits_from(pr.whole_from);
+    const std::uint64_t first_window = bits_from(std::countr_zero(between & x.window));
     std::array<std::array<std::int64_t, 2>, 2> wrap{};
-    unsigned changed = 0;
-    for (int i = x.first_above[pr.child + 1]; i < pr.whole_from; ++i) {
-      if (!(x.temporal >> i & 1)) continue;
+    for (std::uint64_t rest = between & first_window; rest != 0; rest &= rest - 1) {
+      const int i = std::countr_zero(rest);
       const Dim d = x.dim[i];
-      if (!(kWindowDims >> idx(d) & 1)) { // a presence loop: it moves no window
-        if (changed != 0) carries[num_carries++] = {i, wrap, changed};
-        continue;
-      }
+      const std::int64_t moves = kWindowDims >> idx(d) & 1;
       const int w = window_axis(d), side = window_side(d);
-      changed |= 1u << w;
       WindowCarry &wc = carries[num_carries++];
-      wc = {i, wrap, changed};
-      wc.shift[w][side] += x.stride[i];
-      wrap[w][side] -= (x.trip[i] - 1) * x.stride[i];
+      wc = {i, wrap};
+      wc.shift[w][side] += moves * x.stride[i];
+      wrap[w][side] -= moves * (x.trip[i] - 1) * x.stride[i];
     }
     input_windows(pr, p, 0, windows);
     alone = window_words(pr, windows, carries.data(), num_carries);

@@ -28,9 +28,10 @@ inline constexpr OperandArray<unsigned> kPlainDims = {
     plain_dims(Operand::W), plain_dims(Operand::I), plain_dims(Operand::O)};
 
 // The input's window axis of a window dimension (0: rows, fed by P and R; 1: columns, fed
-// by Q and S), and its side (0: the output's, P or Q; 1: the filter's, R or S).
-constexpr int window_axis(Dim d) { return d == Dim::P || d == Dim::R ? 0 : 1; }
-constexpr int window_side(Dim d) { return d == Dim::R || d == Dim::S ? 1 : 0; }
+// by Q and S), and its side (0: the output's, P or Q; 1: the filter's, R or S); both 0 for
+// other dimensions. (Bit tests, not comparisons: no branch where the dimension is data.)
+constexpr int window_axis(Dim d) { return (1u << idx(Dim::Q) | 1u << idx(Dim::S)) >> idx(d) & 1; }
+constexpr int window_side(Dim d) { return (1u << idx(Dim::R) | 1u << idx(Dim::S)) >> idx(d) & 1; }
 constexpr Dim window_dim(int axis, int side) {
   return axis == 0 ? (side == 0 ? Dim::P : Dim::R) : (side == 0 ? Dim::Q : Dim::S);
 }

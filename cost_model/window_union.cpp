@@ -210,15 +210,7 @@ void WindowUnion::init_general(const WindowKey &k) {
   }
 }
 
-std::int64_t WindowUnion::kept(std::int64_t dp, std::int64_t dr) const {
-  if (closed_) {
-    const std::int64_t m =
-        std::min<std::int64_t>(std::llabs(dp * stride_ + dr * dilation_), length_);
-    std::int64_t fresh = m;
-    for (int j = 0; j < gaps_.n; ++j)
-      fresh += gaps_.count[j] * std::min(gaps_.gap[j], m);
-    return all_ - fresh;
-  }
+std::int64_t WindowUnion::kept_enumerated(std::int64_t dp, std::int64_t dr) const {
   if (holes_alone_) {
     // One window of ep blocks of er rows, `stride` apart (er < stride: holes between them);
     // with one sibling, the words kept are those of the shifted window in the old one. A

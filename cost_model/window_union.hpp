@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 
 namespace tessel {
 
@@ -97,7 +98,16 @@ public:
       init_general(WindowKey::shape(ep, er, stride, dilation));
   }
   std::int64_t all() const { return all_; }
-  std::int64_t kept(std::int64_t dp, std::int64_t dr) const;
+  // |U \ F| for a shift (dp, dr); all() for no shift. (The closed form inline: the cost
+  // model asks it for every carry of every input pair.)
+  std::int64_t kept(std::int64_t dp, std::int64_t dr) const {
+    if (!closed_) return kept_enumerated(dp, dr);
+    const std::int64_t m = std::min<std::int64_t>(std::abs(dp * stride_ + dr * dilation_), length_);
+    std::int64_t fresh = m;
+    for (int j = 0; j < gaps_.n; ++j)
+      fresh += gaps_.count[j] * std::min(gaps_.gap[j], m);
+    return all_ - fresh;
+  }
   bool closed_form() const { return closed_; } // false: kept() goes through the memo
 
   // Whether { a*s + b*d : a < A, b < B } has no holes, by the usual cases (false where
@@ -132,6 +142,7 @@ private:
     gaps_.n = 0;
   }
   void init_general(const WindowKey &k);
+  std::int64_t kept_enumerated(std::int64_t dp, std::int64_t dr) const; // kept(), not closed_
 
   // Sibling gaps in closed form: distinct nonzero gap values and their multiplicities (the
   // first n slots; no initializers, as the object is left uninitialized until init()).
