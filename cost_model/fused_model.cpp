@@ -304,20 +304,26 @@ struct WindowCarry {
   std::array<std::array<std::int64_t, 2>, 2> shift;
 };
 
+// What one carry adds to the input's words per word of its plain axes' tile under windows
+// u (of all() product u_prod): each of its steps past the first, the words of the shifted
+// union that are new to no sibling. (A window the carry does not change is kept whole:
+// kept(0, 0) is all().)
+std::int64_t carry_words(const Nest &x, const std::array<WindowUnion, 2> &u, std::int64_t u_prod,
+                         const WindowCarry &wc) {
+  const std::int64_t kept =
+      u[0].kept(wc.shift[0][0], wc.shift[0][1]) * u[1].kept(wc.shift[1][0], wc.shift[1][1]);
+  return x.outer[wc.loop + 1] * (x.trip[wc.loop] - 1) * (u_prod - kept);
+}
+
 // The input's words per word of its plain axes' tile, under one choice of united fanouts:
-// the whole-tile carries' windows plus, for each later carry, the words of the shifted
-// union that are new to no sibling. (The plain axes multiply every term: box_words.)
+// the whole-tile carries' windows plus each later carry's words. (The plain axes multiply
+// every term: box_words.)
 std::int64_t window_words(const Pair &pr, const std::array<WindowUnion, 2> &u,
                           const WindowCarry *carries, int num_carries) {
   const std::int64_t u_prod = u[0].all() * u[1].all();
   std::int64_t total = u_prod * pr.whole;
-  for (int j = 0; j < num_carries; ++j) {
-    const WindowCarry &wc = carries[j];
-    // (A window the carry does not change is kept whole: kept(0, 0) is all().)
-    const std::int64_t kept =
-        u[0].kept(wc.shift[0][0], wc.shift[0][1]) * u[1].kept(wc.shift[1][0], wc.shift[1][1]);
-    total += pr.x.outer[wc.loop + 1] * (pr.x.trip[wc.loop] - 1) * (u_prod - kept);
-  }
+  for (int j = 0; j < num_carries; ++j)
+    total += carry_words(pr.x, u, u_prod, carries[j]);
   return total;
 }
 
@@ -340,6 +346,11 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
     const std::uint64_t between =
         x.temporal & x.above_mask[pr.child + 1] & ~bits_from(pr.whole_from);
     const std::uint64_t first_window = bits_from(std::countr_zero(between & x.window));
+    // The windows' words summed as the carries are listed (window_words in the same loop:
+    // one loop whose length is a coin toss instead of two).
+    input_windows(pr, p, 0, windows);
+    const std::int64_t u_prod = windows[0].all() * windows[1].all();
+    alone = u_prod * pr.whole;
     std::array<std::array<std::int64_t, 2>, 2> wrap{};
     for (std::uint64_t rest = between & first_window; rest != 0; rest &= rest - 1) {
       const int i = std::countr_zero(rest);
@@ -350,9 +361,8 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
       wc = {i, wrap};
       wc.shift[w][side] += moves * x.stride[i];
       wrap[w][side] -= moves * (x.trip[i] - 1) * x.stride[i];
+      alone += carry_words(x, windows, u_prod, wc);
     }
-    input_windows(pr, p, 0, windows);
-    alone = window_words(pr, windows, carries.data(), num_carries);
   }
   const std::int64_t above = pr.above;
   const std::int64_t fills = pr.apart_words(alone);
