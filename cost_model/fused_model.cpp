@@ -234,10 +234,12 @@ std::int64_t valid_fills(const Pair &pr, std::int64_t united, const int *chain, 
   std::int64_t o_loops = product(x.temporal_o, pr.child + 1, pr.parent);
   int o_loops_to = pr.parent;
   // Term i takes the words above chain[i-1] less those above chain[i] (none past the
-  // last), each a box_words linear in its copies above: sum those differences times the
-  // term's prefix, and multiply by the rest once.
+  // last), each a box_words linear in its copies above: the sum of those differences
+  // times the term's prefix, multiplied by the rest once. Summed by parts, as each term's
+  // copies above times its prefix less the term before's prefix, it needs no term past
+  // the last.
   std::int64_t summed = 0;
-  std::int64_t above_here = above(chain[0]);
+  std::int64_t prefix_before = 0;
   for (int i = 1; i <= k; ++i) {
     const int level = chain[i - 1];
     // Free temporal loops: all those at or outside the innermost O loop above `level`, and
@@ -246,9 +248,9 @@ std::int64_t valid_fills(const Pair &pr, std::int64_t united, const int *chain, 
     const int r = outside == 0 ? x.n : std::countr_zero(outside);
     for (; o_loops_to < level; ++o_loops_to)
       o_loops *= x.temporal_o[o_loops_to + 1];
-    const std::int64_t above_next = i == k ? 0 : above(chain[i]);
-    summed += x.outer[r] * o_loops * (above_here - above_next);
-    above_here = above_next;
+    const std::int64_t prefix = x.outer[r] * o_loops;
+    summed += above(level) * (prefix - prefix_before);
+    prefix_before = prefix;
   }
   const std::int64_t invalid = pr.box_words(united, 1, summed);
   return all_words - invalid;
