@@ -12,20 +12,59 @@ namespace {
 
 double width_scale(const Problem &p, Operand o) { return p.bits[idx(o)] / 16.0; }
 
-// used[l + 1]: the product of the trips of the spatial loops above level l (l = -1 for the
-// MAC units), i.e. the instances of l in use.
+// What pricing needs of the mapping's trips, read in one pass (each pass over the loops
+// ends in a loop exit that random mappings make a coin toss):
+// - tiles[l]: the tile of level l, the product of the trips of its loops and all inside;
+// - used[l + 1]: the product of the trips of the spatial loops above level l (l = -1 for
+//   the MAC units), i.e. the instances of l in use;
+// - per dimension, the product of its temporal trips and of its spatial trips.
 // Architectures have at most kMaxLevels levels (validated), and so do their mappings.
-std::array<std::int64_t, kMaxLevels + 1> used_instances(const Mapping &m) {
-  if (m.num_levels() > kMaxLevels) throw std::logic_error("price: more levels than kMaxLevels");
+struct MappingTrips {
+  std::array<DimArray<std::int64_t>, kMaxLevels> tiles;
   std::array<std::int64_t, kMaxLevels + 1> used{};
-  std::int64_t n = 1;
-  for (int l = m.num_levels() - 1; l >= -1; --l) {
-    used[l + 1] = n;
-    if (l >= 0)
-      for (const Loop &x : m.levels[l].spatial)
-        n *= x.trip;
+  DimArray<std::int64_t> temporal, spatial;
+
+  explicit MappingTrips(const Mapping &m) {
+    const int L = m.num_levels();
+    if (L > kMaxLevels) throw std::logic_error("price: more levels than kMaxLevels");
+    temporal.fill(1);
+    spatial.fill(1);
+    std::array<std::int64_t, kMaxLevels> level_spatial{};
+    for (int l = 0; l < L; ++l) {
+      level_spatial[l] = 1;
+      for (const Loop &x : m.levels[l].temporal)
+        temporal[idx(x.dim)] *= x.trip;
+      for (const Loop &x : m.levels[l].spatial) {
+        spatial[idx(x.dim)] *= x.trip;
+        level_spatial[l] *= x.trip;
+      }
+      for (Dim d : kAllDims)
+        tiles[l][idx(d)] = temporal[idx(d)] * spatial[idx(d)];
+    }
+    used[L] = 1;
+    for (int l = L - 1; l >= 0; --l)
+      used[l] = used[l + 1] * level_spatial[l];
   }
-  return used;
+};
+
+// Level l's tiles' words and its use of its capacity, from its tile.
+LevelUsage level_usage(const Problem &p, const Architecture &a, const Mapping &m, int l,
+                       const DimArray<std::int64_t> &tile) {
+  const Level &level = a.levels[l];
+  LevelUsage u;
+  u.in_bytes = level.capacity_bytes.has_value();
+  u.capacity = level.capacity_bytes ? level.capacity_bytes : level.capacity_words;
+  DimArray<std::int64_t> box = tile;
+  for (Dim d : kAllDims)
+    box[idx(d)] = std::min(box[idx(d)], p.extent(d));
+  for (Operand o : kAllOperands) {
+    if (!keeps(a, m, l, o)) continue;
+    const std::int64_t words = tile_words(p, o, box);
+    u.tile_words[idx(o)] = words;
+    u.used += u.in_bytes ? ceil_div(words * p.bits[idx(o)], 8) : words;
+  }
+  if (level.double_buffered) u.used *= 2;
+  return u;
 }
 
 // The temporal iterations of dimension d in which some MAC unit is not guarded off: the
@@ -53,23 +92,14 @@ std::int64_t active_iterations(const Problem &p, const std::vector<PlacedLoop> &
 }
 
 // Temporal iterations in which some MAC unit is not guarded off: per dimension, all of its
-// temporal iterations when its trips multiply to its extent (one pass over the mapping, no
-// allocation), else active_iterations.
-std::int64_t compute_cycles(const Problem &p, const Mapping &m) {
-  DimArray<std::int64_t> total, temporal;
-  total.fill(1);
-  temporal.fill(1);
-  for (const LevelLoops &ll : m.levels) {
-    for (const Loop &x : ll.temporal)
-      temporal[idx(x.dim)] *= x.trip;
-    for (const Loop &x : ll.spatial)
-      total[idx(x.dim)] *= x.trip;
-  }
+// temporal iterations when its trips multiply to its extent (from the trips, no allocation),
+// else active_iterations.
+std::int64_t compute_cycles(const Problem &p, const Mapping &m, const MappingTrips &trips) {
   std::int64_t cycles = 1;
   std::vector<PlacedLoop> nest; // flattened only for a guarded dimension
   for (Dim d : kAllDims) {
-    if (total[idx(d)] * temporal[idx(d)] == p.extent(d)) {
-      cycles *= temporal[idx(d)];
+    if (trips.spatial[idx(d)] * trips.temporal[idx(d)] == p.extent(d)) {
+      cycles *= trips.temporal[idx(d)];
       continue;
     }
     if (nest.empty()) nest = flatten(m);
@@ -86,31 +116,20 @@ std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, 
   return usage;
 }
 
+namespace {
+
+void capacity_usage(const Problem &p, const Architecture &a, const Mapping &m,
+                    const MappingTrips &trips, std::vector<LevelUsage> &usage) {
+  usage.resize(static_cast<std::size_t>(a.num_levels()));
+  for (int l = 0; l < a.num_levels(); ++l)
+    usage[l] = level_usage(p, a, m, l, trips.tiles[l]);
+}
+
+} // namespace
+
 void capacity_usage(const Problem &p, const Architecture &a, const Mapping &m,
                     std::vector<LevelUsage> &usage) {
-  usage.assign(static_cast<std::size_t>(a.num_levels()), LevelUsage{});
-  DimArray<std::int64_t> tiles; // the tile of level l, accumulated from the inside out
-  tiles.fill(1);
-  for (int l = 0; l < a.num_levels(); ++l) {
-    for (const Loop &x : m.levels[l].temporal)
-      tiles[idx(x.dim)] *= x.trip;
-    for (const Loop &x : m.levels[l].spatial)
-      tiles[idx(x.dim)] *= x.trip;
-    const Level &level = a.levels[l];
-    LevelUsage &u = usage[l];
-    u.in_bytes = level.capacity_bytes.has_value();
-    u.capacity = level.capacity_bytes ? level.capacity_bytes : level.capacity_words;
-    DimArray<std::int64_t> box = tiles;
-    for (Dim d : kAllDims)
-      box[idx(d)] = std::min(box[idx(d)], p.extent(d));
-    for (Operand o : kAllOperands) {
-      if (!keeps(a, m, l, o)) continue;
-      const std::int64_t words = tile_words(p, o, box);
-      u.tile_words[idx(o)] = words;
-      u.used += u.in_bytes ? ceil_div(words * p.bits[idx(o)], 8) : words;
-    }
-    if (level.double_buffered) u.used *= 2;
-  }
+  capacity_usage(p, a, m, MappingTrips(m), usage);
 }
 
 void check_capacity(const Problem &p, const Architecture &a, const Mapping &m,
@@ -141,7 +160,8 @@ Evaluation price(const Problem &p, const Architecture &a, const Mapping &m, Acce
 }
 
 void price(const Problem &p, const Architecture &a, const Mapping &m, Evaluation &e) {
-  capacity_usage(p, a, m, e.usage);
+  const MappingTrips trips(m);
+  capacity_usage(p, a, m, trips, e.usage);
   e.level_energy.assign(static_cast<std::size_t>(a.num_levels()), LevelEnergy{});
   e.fanout_energy_pj.assign(static_cast<std::size_t>(a.num_levels()), 0.0);
   e.energy_pj = 0.0;
@@ -164,9 +184,9 @@ void price(const Problem &p, const Architecture &a, const Mapping &m, Evaluation
   e.pj_per_mac = e.counts.macs ? e.energy_pj / static_cast<double>(e.counts.macs) : 0.0;
 
   e.pes = a.num_pes();
-  const std::array<std::int64_t, kMaxLevels + 1> used = used_instances(m);
+  const std::array<std::int64_t, kMaxLevels + 1> &used = trips.used;
   e.used_pes = used[0];
-  e.compute_cycles = compute_cycles(p, m);
+  e.compute_cycles = compute_cycles(p, m, trips);
   e.cycles = e.compute_cycles;
   e.bound = "compute"; // (assignments reuse the strings' storage)
   for (int l = 0; l < a.num_levels(); ++l) {
