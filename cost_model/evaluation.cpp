@@ -67,6 +67,14 @@ LevelUsage level_usage(const Problem &p, const Architecture &a, const Mapping &m
   return u;
 }
 
+// Each level's usage, from the trips.
+void capacity_usage(const Problem &p, const Architecture &a, const Mapping &m,
+                    const MappingTrips &trips, std::vector<LevelUsage> &usage) {
+  usage.resize(static_cast<std::size_t>(a.num_levels()));
+  for (int l = 0; l < a.num_levels(); ++l)
+    usage[l] = level_usage(p, a, m, l, trips.tiles[l]);
+}
+
 // The temporal iterations of dimension d in which some MAC unit is not guarded off: the
 // index tuples of d's temporal loops whose index (at spatial coordinate 0) is inside the
 // extent.
@@ -115,17 +123,6 @@ std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, 
   capacity_usage(p, a, m, usage);
   return usage;
 }
-
-namespace {
-
-void capacity_usage(const Problem &p, const Architecture &a, const Mapping &m,
-                    const MappingTrips &trips, std::vector<LevelUsage> &usage) {
-  usage.resize(static_cast<std::size_t>(a.num_levels()));
-  for (int l = 0; l < a.num_levels(); ++l)
-    usage[l] = level_usage(p, a, m, l, trips.tiles[l]);
-}
-
-} // namespace
 
 void capacity_usage(const Problem &p, const Architecture &a, const Mapping &m,
                     std::vector<LevelUsage> &usage) {

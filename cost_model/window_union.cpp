@@ -210,7 +210,7 @@ void WindowUnion::init_general(const WindowKey &k) {
   }
 }
 
-std::int64_t WindowUnion::kept_enumerated(std::int64_t dp, std::int64_t dr) const {
+std::int64_t WindowUnion::kept_with_holes(std::int64_t dp, std::int64_t dr) const {
   if (holes_alone_) {
     // One window of ep blocks of er rows, `stride` apart (er < stride: holes between them);
     // with one sibling, the words kept are those of the shifted window in the old one. A

@@ -101,7 +101,7 @@ public:
   // |U \ F| for a shift (dp, dr); all() for no shift. (The closed form inline: the cost
   // model asks it for every carry of every input pair.)
   std::int64_t kept(std::int64_t dp, std::int64_t dr) const {
-    if (!closed_) return kept_enumerated(dp, dr);
+    if (!closed_) return kept_with_holes(dp, dr);
     const std::int64_t m = std::min<std::int64_t>(std::abs(dp * stride_ + dr * dilation_), length_);
     std::int64_t fresh = m;
     for (int j = 0; j < gaps_.n; ++j)
@@ -142,7 +142,9 @@ private:
     gaps_.n = 0;
   }
   void init_general(const WindowKey &k);
-  std::int64_t kept_enumerated(std::int64_t dp, std::int64_t dr) const; // kept(), not closed_
+  // kept() where the window is not an interval: a closed form for one window with holes
+  // (holes_alone_), else through the memo.
+  std::int64_t kept_with_holes(std::int64_t dp, std::int64_t dr) const;
 
   // Sibling gaps in closed form: distinct nonzero gap values and their multiplicities (the
   // first n slots; no initializers, as the object is left uninitialized until init()).
