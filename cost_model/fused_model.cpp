@@ -25,12 +25,11 @@ struct Nest {
   int n = 0;
   std::array<std::int64_t, kMaxLoops> trip, stride;
   std::array<Dim, kMaxLoops> dim;
-  std::uint64_t temporal = 0;                  // bit i: loop i is temporal
-  std::uint64_t window = 0;                    // bit i: loop i is on P, Q, R or S
-  std::uint64_t multicast = 0;                 // bit i: loop i is spatial, on a multicast fanout
-  OperandArray<std::uint64_t> plain{};         // bit i: loop i is on one of o's plain axes
-  std::array<int, kMaxLevels + 1> first_above; // [c + 1]: loops above level c are [it, n)
-  std::array<std::uint64_t, kMaxLevels + 1> above_mask; // [c + 1]: their bits
+  std::uint64_t temporal = 0;          // bit i: loop i is temporal
+  std::uint64_t window = 0;            // bit i: loop i is on P, Q, R or S
+  std::uint64_t multicast = 0;         // bit i: loop i is spatial, on a multicast fanout
+  OperandArray<std::uint64_t> plain{}; // bit i: loop i is on one of o's plain axes
+  std::array<std::uint64_t, kMaxLevels + 1> above_mask; // [c + 1]: bits of the loops above level c
   std::array<std::int64_t, kMaxLoops + 1> outer; // [i]: the product of temporal trips of [i, n)
   // [l + 1]: level l's tile; [0]: MAC (not set for the outermost level: no pair's child).
   std::array<DimArray<std::int64_t>, kMaxLevels + 1> tiles;
@@ -95,7 +94,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     return bit;
   };
   for (int l = 0; l < L; ++l) {
-    x.first_above[l] = x.n;
+    x.above_mask[l] = bits_from(x.n);
     x.spatial[l] = x.temporal_o[l] = 1;
     // Inside out: a level's spatial loops sit inside its temporal ones.
     const LevelLoops &ll = m.levels[l];
@@ -121,9 +120,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     if (l + 1 < L) x.tiles[l + 1] = inner;
   }
   if (inner != p.size) return ReadResult::Imperfect;
-  x.first_above[L] = x.n;
-  for (int l = 0; l <= L; ++l)
-    x.above_mask[l] = bits_from(x.first_above[l]);
+  x.above_mask[L] = bits_from(x.n);
   for (int d = 0; d < kNumDims; ++d) {
     for (Operand o : kAllOperands)
       x.plain[idx(o)] |= kPlainDims[idx(o)] >> d & 1 ? loops_of[d] : 0;
