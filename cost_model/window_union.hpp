@@ -112,9 +112,12 @@ public:
 
   // Whether { a*s + b*d : a < A, b < B } has no holes, by the usual cases (false where
   // only distinct_sums can tell): with s = 1 the rows are the intervals [b*d, b*d + A),
-  // contiguous when d <= A (and symmetrically for d = 1).
+  // contiguous when d <= A (and symmetrically for d = 1). (Unit stride and dilation, the
+  // layer's constants, are tested first: then every tile is an interval, and the cost model
+  // takes no branch on the tile's extents, each a coin toss on random mappings.)
   static bool interval_without_sums(std::int64_t A, std::int64_t s, std::int64_t B,
                                     std::int64_t d) {
+    if (s == 1 && d == 1) return true;
     if (A == 1) return B == 1 || d == 1;
     if (B == 1) return s == 1;
     return s == 1 ? d <= A : d == 1 && s <= B;
