@@ -306,11 +306,14 @@ struct WindowCarry {
 // What one carry adds to the input's words per word of its plain axes' tile under windows
 // u (of all() product u_prod): each of its steps past the first, the words of the shifted
 // union that are new to no sibling. (A window the carry does not change is kept whole:
-// kept(0, 0) is all().)
+// kept(0, 0) is all().) `Alone`: u was set by init_alone (no siblings united).
+template <bool Alone>
 std::int64_t carry_words(const Nest &x, const std::array<WindowUnion, 2> &u, std::int64_t u_prod,
                          const WindowCarry &wc) {
   const std::int64_t kept =
-      u[0].kept(wc.shift[0][0], wc.shift[0][1]) * u[1].kept(wc.shift[1][0], wc.shift[1][1]);
+      Alone ? u[0].kept_alone(wc.shift[0][0], wc.shift[0][1]) *
+                  u[1].kept_alone(wc.shift[1][0], wc.shift[1][1])
+            : u[0].kept(wc.shift[0][0], wc.shift[0][1]) * u[1].kept(wc.shift[1][0], wc.shift[1][1]);
   return x.outer[wc.loop + 1] * (x.trip[wc.loop] - 1) * (u_prod - kept);
 }
 
@@ -322,7 +325,7 @@ std::int64_t window_words(const Pair &pr, const std::array<WindowUnion, 2> &u,
   const std::int64_t u_prod = u[0].all() * u[1].all();
   std::int64_t total = u_prod * pr.whole;
   for (int j = 0; j < num_carries; ++j)
-    total += carry_words(pr.x, u, u_prod, carries[j]);
+    total += carry_words<false>(pr.x, u, u_prod, carries[j]);
   return total;
 }
 
@@ -360,7 +363,7 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
       wc = {i, wrap};
       wc.shift[w][side] += moves * x.stride[i];
       wrap[w][side] -= moves * (x.trip[i] - 1) * x.stride[i];
-      alone += carry_words(x, windows, u_prod, wc);
+      alone += carry_words<true>(x, windows, u_prod, wc);
     }
   }
   const std::int64_t above = pr.above;

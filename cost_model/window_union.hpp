@@ -102,11 +102,17 @@ public:
   // model asks it for every carry of every input pair.)
   std::int64_t kept(std::int64_t dp, std::int64_t dr) const {
     if (!closed_) return kept_with_holes(dp, dr);
-    const std::int64_t m = std::min<std::int64_t>(std::abs(dp * stride_ + dr * dilation_), length_);
+    const std::int64_t m = shifted_out(dp, dr);
     std::int64_t fresh = m;
     for (int j = 0; j < gaps_.n; ++j)
       fresh += gaps_.count[j] * std::min(gaps_.gap[j], m);
     return all_ - fresh;
+  }
+  // kept() where the object was set by init_alone: one window, so no gaps to add (the cost
+  // model asks it for every carry of every input pair's lone windows).
+  std::int64_t kept_alone(std::int64_t dp, std::int64_t dr) const {
+    if (!closed_) return kept_with_holes(dp, dr);
+    return all_ - shifted_out(dp, dr);
   }
   bool closed_form() const { return closed_; } // false: kept() goes through the memo
 
@@ -145,6 +151,10 @@ private:
     gaps_.n = 0;
   }
   void init_general(const WindowKey &k);
+  // The words a shift (dp, dr) takes out of one interval window of length length_.
+  std::int64_t shifted_out(std::int64_t dp, std::int64_t dr) const {
+    return std::min<std::int64_t>(std::abs(dp * stride_ + dr * dilation_), length_);
+  }
   // kept() where the window is not an interval: a closed form for one window with holes
   // (holes_alone_), else through the memo.
   std::int64_t kept_with_holes(std::int64_t dp, std::int64_t dr) const;
