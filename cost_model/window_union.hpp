@@ -98,8 +98,9 @@ public:
       init_general(WindowKey::shape(ep, er, stride, dilation));
   }
   std::int64_t all() const { return all_; }
-  // |U \ F| for a shift (dp, dr); all() for no shift. (The closed form inline: the cost
-  // model asks it for every carry of every input pair.)
+  // |U \ F| for a shift (dp, dr); all() for no shift. (The closed form inline: the pair
+  // model asks it for every carry of every input pair, the fused model for the carries
+  // under united siblings.)
   std::int64_t kept(std::int64_t dp, std::int64_t dr) const {
     if (!closed_) return kept_with_holes(dp, dr);
     const std::int64_t m = shifted_out(dp, dr);
@@ -114,7 +115,7 @@ public:
     if (!closed_) return kept_with_holes(dp, dr);
     return all_ - shifted_out(dp, dr);
   }
-  bool closed_form() const { return closed_; } // false: kept() goes through the memo
+  bool closed_form() const { return closed_; } // false: kept() goes to kept_with_holes
 
   // Whether { a*s + b*d : a < A, b < B } has no holes, by the usual cases (false where
   // only distinct_sums can tell): with s = 1 the rows are the intervals [b*d, b*d + A),
