@@ -1933,7 +1933,8 @@ ExploreResult explore(const Problem &p, const Architecture &a, const ExploreOpti
   std::vector<std::unique_ptr<Sub>> subs;
   std::vector<double> unpriced_bound; // top nodes a budget left unpriced
   // The least cost above of each top-level node's subproblems (its shared expansion leaves
-  // out the nodes that even this cannot save).
+  // out the nodes that even this cannot save), over all its priced orders. (Over the listed
+  // ones only, it would be as sound, and left AlexNet's counts unchanged.)
   std::vector<double> least_cost(top.size(), kInf);
   std::int64_t beaten_subs = 0;
   for (std::size_t i = 0; i < top.size(); ++i) {
