@@ -95,7 +95,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   };
   for (int l = 0; l < L; ++l) {
     x.above_mask[l] = bits_from(x.n);
-    x.spatial[l] = x.temporal_o[l] = 1;
+    x.spatial[l] = 1;
     // Inside out: a level's spatial loops sit inside its temporal ones.
     const LevelLoops &ll = m.levels[l];
     if (x.n + ll.spatial.size() + ll.temporal.size() > kMaxLoops) return ReadResult::TooManyLoops;
@@ -111,10 +111,14 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
       spatial_trips[idx(it->dim)] *= it->trip;
     }
     x.spatial_plain[l] = plain_products(spatial_trips);
+    DimArray<std::int64_t> temporal_trips;
+    temporal_trips.fill(1);
     for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it) {
       x.temporal |= place(*it);
-      x.temporal_o[l] *= trip_if(kPlainDims[idx(Operand::O)] >> idx(it->dim) & 1, it->trip);
+      temporal_trips[idx(it->dim)] *= it->trip;
     }
+    x.temporal_o[l] = masked_product<kPlainDims[idx(Operand::O)]>(
+        temporal_trips, std::make_index_sequence<kNumDims>{});
     // The running strides are now the products of the trips of levels 0 .. l: the tile of
     // level l (not kept for the outermost level: no pair's child).
     if (l + 1 < L) x.tiles[l + 1] = inner;
