@@ -65,10 +65,6 @@ OperandArray<std::int64_t> plain_products(const DimArray<std::int64_t> &t) {
 
 constexpr std::uint64_t bits_from(int i) { return i >= 64 ? 0 : ~0ull << i; }
 
-// `trip` where `keep`, else 1, with no branch: on random mappings a branch here is a coin
-// toss, and GCC compiles `keep ? trip : 1` to one.
-constexpr std::int64_t trip_if(bool keep, std::int64_t trip) { return 1 + (trip - 1) * keep; }
-
 enum class ReadResult : std::uint8_t { Ok, Imperfect, TooManyLoops };
 
 // Reads the mapping into x. (Random mappings make every data-dependent branch a coin toss,
@@ -79,8 +75,9 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   DimArray<std::int64_t> inner; // mixed-radix strides: same-dimension trips inside
   inner.fill(1);
   DimArray<std::uint64_t> loops_of{}; // bit i: loop i is on dimension d
-  // What every loop records; returns its bit.
-  const auto place = [&](const Loop &loop) {
+  // What every loop records; returns its bit. (x.outer[i] holds its temporal trip until the
+  // products below.)
+  const auto place = [&](const Loop &loop, bool temporal) {
     const int d = idx(loop.dim);
     const std::int64_t t = loop.trip;
     const int i = x.n;
@@ -88,6 +85,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     x.trip[i] = t;
     x.stride[i] = inner[d];
     x.dim[i] = loop.dim;
+    x.outer[i] = temporal ? t : 1;
     inner[d] *= t;
     loops_of[d] |= bit;
     x.n += t > 1;
@@ -105,7 +103,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     DimArray<std::int64_t> spatial_trips;
     spatial_trips.fill(1);
     for (auto it = ll.spatial.rbegin(); it != ll.spatial.rend(); ++it) {
-      const std::uint64_t bit = place(*it);
+      const std::uint64_t bit = place(*it, false);
       x.multicast |= f.multicast ? bit : 0;
       x.spatial[l] *= it->trip;
       spatial_trips[idx(it->dim)] *= it->trip;
@@ -114,7 +112,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
     DimArray<std::int64_t> temporal_trips;
     temporal_trips.fill(1);
     for (auto it = ll.temporal.rbegin(); it != ll.temporal.rend(); ++it) {
-      x.temporal |= place(*it);
+      x.temporal |= place(*it, true);
       temporal_trips[idx(it->dim)] *= it->trip;
     }
     x.temporal_o[l] = masked_product<kPlainDims[idx(Operand::O)]>(
@@ -132,7 +130,7 @@ ReadResult read_nest(const Problem &p, const Architecture &a, const Mapping &m, 
   }
   x.outer[x.n] = 1;
   for (int i = x.n - 1; i >= 0; --i)
-    x.outer[i] = x.outer[i + 1] * trip_if(x.temporal >> i & 1, x.trip[i]);
+    x.outer[i] *= x.outer[i + 1];
   // The MAC units' tile (all 1), and each tile's products on each operand's plain axes.
   x.tiles[0].fill(1);
   x.tile_plain[0] = {1, 1, 1};
