@@ -209,59 +209,52 @@ PairCounts weight_pair(const Pair &pr) {
 
 // ---- O -------------------------------------------------------------------------------
 
-// The words taken by a child that are valid in the parent (valid_fills of pair_model.cpp):
-// all taken words minus, along the chain of O keepers outward, those whose residency no
-// partial sum has reached. Term i pins to index 0 the temporal loops not on O's axes
-// inside the innermost O loop above chain[i-1], and the spatial loops not on O's axes of
-// the levels parent+1 .. chain[i-1] (then .. chain[i]).
-// `united`: the crossed fanouts' factor with all of them united.
-std::int64_t valid_fills(const Pair &pr, std::int64_t united, const int *chain, int k,
-                         std::int64_t all_words) {
-  const Nest &x = pr.x;
+// The words taken by a child that are valid in the parent (valid_fills of pair_model.cpp)
+// are all taken words minus, along the chain of O keepers outward from the parent, those
+// whose residency no partial sum has reached: box_words(united, 1, summed), united the
+// crossed fanouts' factor with all of them united. Term t of the chain counts the words
+// above chain[t] less those above chain[t+1], with the loops not on O's axes inside the
+// innermost O loop above chain[t] pinned to index 0; summed by parts, for the pair whose
+// parent is chain[i], with child c,
+//   summed = sum over t >= i of above(t) * (prefix(t) - prefix(t - 1)),  prefix(i - 1) = 0,
+// where, for the keeper at chain[t],
+//   prefix(t) = F(t) * (the O loops of levels c+1 .. chain[t]): the free temporal loops,
+//     F(t) the product of the temporal trips at or outside the innermost O loop above it;
+//   above(t) = (the trips on O's axes of the spatial loops of levels chain[i]+1 ..
+//     chain[t]) * S(t), S(t) the product of the spatial trips above chain[t]: the spatial
+//     loops above the parent, those up to chain[t] pinned to index 0 unless on O's axes.
+// Every pair's sum shares its terms with the next pair's, scaled: with b(i) the O loops
+// of levels c+1 .. chain[i] and a(i) the O-axis spatial trips of levels chain[i]+1 ..
+// chain[i+1],
+//   summed(i) = b(i) * (F(i) * (S(i) - a(i) * S(i + 1)) + a(i) * summed(i + 1)),
+// with S and summed past the last keeper 0. So all the pairs' sums are taken at once,
+// outermost first, one step per keeper.
+void invalid_sums(const Nest &x, const int *chain, int k,
+                  std::array<std::int64_t, kMaxLevels> &summed) {
   const std::uint64_t o_temporal = x.temporal & x.plain[idx(Operand::O)];
-  // above(upto): spatial loops above the parent, those of levels parent+1 .. upto pinned
-  // (only their trips on O's axes remain). The chain goes outward, so `upto` never falls and
-  // the pinned product grows level by level.
-  std::int64_t pinned = 1;
-  int pinned_to = pr.parent;
-  const auto above = [&](int upto) {
-    for (; pinned_to < upto; ++pinned_to)
-      pinned *= x.spatial_plain[pinned_to + 1][idx(Operand::O)];
-    return pinned * x.spatial_from[upto + 1];
-  };
-  // The O loops of levels child+1 .. level, likewise grown level by level.
-  std::int64_t o_loops = product(x.temporal_o, pr.child + 1, pr.parent);
-  int o_loops_to = pr.parent;
-  // Term i takes the words above chain[i-1] less those above chain[i] (none past the
-  // last), each a box_words linear in its copies above: the sum of those differences
-  // times the term's prefix, multiplied by the rest once. Summed by parts, as each term's
-  // copies above times its prefix less the term before's prefix, it needs no term past
-  // the last.
-  std::int64_t summed = 0;
-  std::int64_t prefix_before = 0;
-  for (int i = 1; i <= k; ++i) {
-    const int level = chain[i - 1];
-    // Free temporal loops: all those at or outside the innermost O loop above `level`, and
-    // the O loops of levels child+1 .. level (the rest of the whole-tile carries' loops).
+  std::int64_t next_summed = 0, next_s = 0;
+  int next_level = chain[k - 1];
+  for (int i = k - 1; i >= 0; --i) {
+    const int level = chain[i], child = i == 0 ? -1 : chain[i - 1];
     const std::uint64_t outside = o_temporal & x.above_mask[level + 1];
-    const int r = outside == 0 ? x.n : std::countr_zero(outside);
-    for (; o_loops_to < level; ++o_loops_to)
-      o_loops *= x.temporal_o[o_loops_to + 1];
-    const std::int64_t prefix = x.outer[r] * o_loops;
-    summed += above(level) * (prefix - prefix_before);
-    prefix_before = prefix;
+    const std::int64_t f = x.outer[outside == 0 ? x.n : std::countr_zero(outside)];
+    const std::int64_t s = x.spatial_from[level + 1];
+    std::int64_t a = 1;
+    for (int l = level + 1; l <= next_level; ++l)
+      a *= x.spatial_plain[l][idx(Operand::O)];
+    summed[i] = product(x.temporal_o, child + 1, level) * (f * (s - a * next_s) + a * next_summed);
+    next_summed = summed[i], next_s = s, next_level = level;
   }
-  const std::int64_t invalid = pr.box_words(united, 1, summed);
-  return all_words - invalid;
 }
 
-PairCounts output_pair(const Pair &pr, const int *chain, int k) {
+// `invalid`: the pair's summed (invalid_sums).
+PairCounts output_pair(const Pair &pr, std::int64_t invalid) {
   const std::int64_t above = pr.above;
   const std::int64_t updates = pr.box_words(pr.crossed(Unite::Reduction), above, pr.whole);
   const std::int64_t all_united = pr.crossed(Unite::All);
   const std::int64_t distinct = pr.box_words(all_united, above, pr.whole);
   const std::int64_t each = pr.apart_words(pr.whole);
-  const std::int64_t fills = valid_fills(pr, all_united, chain, k, distinct);
+  const std::int64_t fills = distinct - pr.box_words(all_united, 1, invalid);
   PairCounts c;
   c.parent_updates = updates;
   c.parent_reads = fills + updates - distinct;
@@ -394,17 +387,17 @@ struct Keepers {
   OperandArray<int> count{};
 };
 
-// The pairs of operand O along its chain, each pair's counts from pair_counts(pair, the
-// keepers from its parent outward, how many they are) added to c. (The operand is a
-// constant here, so each operand's pairs compile to code of their own: evaluating a
-// mapping took 11% fewer instructions than with one loop over the operands.)
+// The pairs of operand O along its chain, each pair's counts from pair_counts(pair, its
+// index along the chain) added to c. (The operand is a constant here, so each operand's
+// pairs compile to code of their own: evaluating a mapping took 11% fewer instructions
+// than with one loop over the operands.)
 template <Operand O, typename F>
 void add_chain(AccessCounts &c, const Nest &x, const Keepers &keepers, F &&pair_counts) {
   const int *chain = keepers.chain[idx(O)].data();
   const int k = keepers.count[idx(O)];
   for (int i = 0; i < k; ++i) {
     const int child = i == 0 ? -1 : chain[i - 1], parent = chain[i];
-    add_pair_counts(c, O, child, parent, pair_counts(Pair(x, O, child, parent), chain + i, k - i));
+    add_pair_counts(c, O, child, parent, pair_counts(Pair(x, O, child, parent), i));
   }
 }
 
@@ -429,13 +422,13 @@ bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, Acc
       keepers.chain[idx(o)][keepers.count[idx(o)]] = l;
       keepers.count[idx(o)] += keeps(a, m, l, o);
     }
-  add_chain<Operand::W>(c, x, keepers,
-                        [](const Pair &pr, const int *, int) { return weight_pair(pr); });
-  add_chain<Operand::I>(c, x, keepers,
-                        [&](const Pair &pr, const int *, int) { return input_pair(pr, p); });
-  add_chain<Operand::O>(c, x, keepers, [](const Pair &pr, const int *outward, int rest) {
-    return output_pair(pr, outward, rest);
-  });
+  add_chain<Operand::W>(c, x, keepers, [](const Pair &pr, int) { return weight_pair(pr); });
+  add_chain<Operand::I>(c, x, keepers, [&](const Pair &pr, int) { return input_pair(pr, p); });
+  std::array<std::int64_t, kMaxLevels> invalid;
+  if (keepers.count[idx(Operand::O)] > 0)
+    invalid_sums(x, keepers.chain[idx(Operand::O)].data(), keepers.count[idx(Operand::O)], invalid);
+  add_chain<Operand::O>(c, x, keepers,
+                        [&](const Pair &pr, int i) { return output_pair(pr, invalid[i]); });
   finish_counts(c);
   return true;
 }
