@@ -228,7 +228,8 @@ PairCounts weight_pair(const Pair &pr) {
 // chain[i+1],
 //   summed(i) = b(i) * (F(i) * (S(i) - a(i) * S(i + 1)) + a(i) * summed(i + 1)),
 // with S and summed past the last keeper 0. So all the pairs' sums are taken at once,
-// outermost first, one step per keeper.
+// outermost first, one step per keeper. (F(i) is also the `whole` of the pair whose child is
+// chain[i]; it is read again here, one load, because the pairs are built innermost first.)
 void invalid_sums(const Nest &x, const int *chain, int k,
                   std::array<std::int64_t, kMaxLevels> &summed) {
   const std::uint64_t o_temporal = x.temporal & x.plain[idx(Operand::O)];
@@ -425,6 +426,8 @@ bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, Acc
   add_chain<Operand::W>(c, x, keepers, [](const Pair &pr, int) { return weight_pair(pr); });
   add_chain<Operand::I>(c, x, keepers, [&](const Pair &pr, int) { return input_pair(pr, p); });
   std::array<std::int64_t, kMaxLevels> invalid;
+  // (A validated architecture and mapping give O at least its outermost keeper; this holds
+  // invalid_sums to its chain for a caller that did not validate them.)
   if (keepers.count[idx(Operand::O)] > 0)
     invalid_sums(x, keepers.chain[idx(Operand::O)].data(), keepers.count[idx(Operand::O)], invalid);
   add_chain<Operand::O>(c, x, keepers,
