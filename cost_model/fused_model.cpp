@@ -385,8 +385,29 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
 // Each operand's chain of keepers, innermost first.
 struct Keepers {
   OperandArray<std::array<int, kMaxLevels>> chain;
-  OperandArray<int> count{};
+  OperandArray<int> count;
 };
+
+// The chains, read in one pass over the levels: each level written out and kept by
+// advancing the count, as in read_nest. (The counts are locals, which the stores into the
+// chains cannot alias, and keeps() is taken apart into loads and an and: evaluating a
+// mapping took 2% fewer instructions than with keeps() into keepers.count.)
+Keepers read_keepers(const Architecture &a, const Mapping &m) {
+  Keepers k;
+  OperandArray<int> count{};
+  const OperandArray<bool> no_bypass{};
+  for (int l = 0; l < a.num_levels(); ++l) {
+    const OperandArray<bool> &in_arch = a.levels[l].keeps;
+    const OperandArray<bool> &bypassed =
+        l < static_cast<int>(m.bypass.size()) ? m.bypass[l] : no_bypass;
+    for (Operand o : kAllOperands) {
+      k.chain[idx(o)][count[idx(o)]] = l;
+      count[idx(o)] += in_arch[idx(o)] & !bypassed[idx(o)];
+    }
+  }
+  k.count = count;
+  return k;
+}
 
 // The pairs of operand O along its chain, each pair's counts from pair_counts(pair, its
 // index along the chain) added to c. (The operand is a constant here, so each operand's
@@ -414,15 +435,7 @@ bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, Acc
     return true;
   }
   start_counts(p, a, c);
-  // Each operand's chain of keepers, read in one pass over the levels (each level written
-  // out and kept by advancing the count, as in read_nest).
-  const int L = a.num_levels();
-  Keepers keepers;
-  for (int l = 0; l < L; ++l)
-    for (Operand o : kAllOperands) {
-      keepers.chain[idx(o)][keepers.count[idx(o)]] = l;
-      keepers.count[idx(o)] += keeps(a, m, l, o);
-    }
+  const Keepers keepers = read_keepers(a, m);
   add_chain<Operand::W>(c, x, keepers, [](const Pair &pr, int) { return weight_pair(pr); });
   add_chain<Operand::I>(c, x, keepers, [&](const Pair &pr, int) { return input_pair(pr, p); });
   std::array<std::int64_t, kMaxLevels> invalid;
