@@ -4,17 +4,6 @@
 
 namespace tessel {
 
-void start_counts(const Problem &p, const Architecture &a, AccessCounts &c) {
-  c.macs = p.macs();
-  const auto L = static_cast<std::size_t>(a.num_levels());
-  c.levels.resize(L);
-  c.fanouts.resize(L);
-  for (std::size_t l = 0; l < L; ++l) {
-    c.levels[l] = {};
-    c.fanouts[l] = {};
-  }
-}
-
 AccessCounts assemble_counts(
     const Problem &p, const Architecture &a, const Mapping &m,
     const std::function<PairCounts(Operand, int, int, const std::vector<int> &)> &pair) {
