@@ -382,41 +382,12 @@ PairCounts input_pair(const Pair &pr, const Problem &p) {
   return c;
 }
 
-// Each operand's chain of keepers, innermost first.
-struct Keepers {
-  OperandArray<std::array<int, kMaxLevels>> chain;
-  OperandArray<int> count;
-};
-
-// The chains, read in one pass over the levels: each level written out and kept by
-// advancing the count, as in read_nest, where keeps(a, m, l, o). (The counts are locals,
-// which the stores into the chains cannot alias, and keeps() is taken apart, the level's
-// bypass row chosen once: a counts evaluation took 2,507 instructions against 2,560 with
-// keeps() counted into keepers.count; later, 2,487 against 2,512 with it counted into
-// locals.)
-Keepers read_keepers(const Architecture &a, const Mapping &m) {
-  Keepers k;
-  OperandArray<int> count{};
-  const OperandArray<bool> no_bypass{};
-  for (int l = 0; l < a.num_levels(); ++l) {
-    const OperandArray<bool> &in_arch = a.levels[l].keeps;
-    const OperandArray<bool> &bypassed =
-        l < static_cast<int>(m.bypass.size()) ? m.bypass[l] : no_bypass;
-    for (Operand o : kAllOperands) {
-      k.chain[idx(o)][count[idx(o)]] = l;
-      count[idx(o)] += in_arch[idx(o)] & !bypassed[idx(o)];
-    }
-  }
-  k.count = count;
-  return k;
-}
-
 // The pairs of operand O along its chain, each pair's counts from pair_counts(pair, its
 // index along the chain) added to c. (The operand is a constant here, so each operand's
 // pairs compile to code of their own: evaluating a mapping took 11% fewer instructions
 // than with one loop over the operands.)
 template <Operand O, typename F>
-void add_chain(AccessCounts &c, const Nest &x, const Keepers &keepers, F &&pair_counts) {
+void add_chain(AccessCounts &c, const Nest &x, const KeeperChains &keepers, F &&pair_counts) {
   const int *chain = keepers.chain[idx(O)].data();
   const int k = keepers.count[idx(O)];
   for (int i = 0; i < k; ++i) {
@@ -437,7 +408,7 @@ bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, Acc
     return true;
   }
   start_counts(p, a, c);
-  const Keepers keepers = read_keepers(a, m);
+  const KeeperChains keepers = keeper_chains(a, m);
   add_chain<Operand::W>(c, x, keepers, [](const Pair &pr, int) { return weight_pair(pr); });
   add_chain<Operand::I>(c, x, keepers, [&](const Pair &pr, int) { return input_pair(pr, p); });
   std::array<std::int64_t, kMaxLevels> invalid;

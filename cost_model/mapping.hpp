@@ -29,6 +29,7 @@
 #include "cost_model/architecture.hpp"
 #include "cost_model/problem.hpp"
 
+#include <array>
 #include <vector>
 
 namespace tessel {
@@ -73,6 +74,35 @@ std::vector<PlacedLoop> flatten(const Mapping &m);
 // (Inline: the cost model asks it for every pair of every mapping it evaluates.)
 inline bool keeps(const Architecture &a, const Mapping &m, int level, Operand o) {
   return a.levels[level].keeps[idx(o)] && !m.bypasses(level, o);
+}
+
+// Each operand's chain of keepers: the levels l where keeps(a, m, l, o), innermost first.
+struct KeeperChains {
+  OperandArray<std::array<int, kMaxLevels>> chain; // o's chain: its first count[o] entries
+  OperandArray<int> count;
+};
+
+// The chains, read in one pass over the levels. (Inline: the fast paths of the cost model
+// read them for every mapping they evaluate. Each level is written out and kept by
+// advancing the count; the counts are locals, which the stores into the chains cannot
+// alias, and keeps() is taken apart, the level's bypass row chosen once: a counts
+// evaluation took 2,507 instructions against 2,560 with keeps() counted into the struct's
+// counts; later, 2,487 against 2,512 with it counted into locals.)
+inline KeeperChains keeper_chains(const Architecture &a, const Mapping &m) {
+  KeeperChains k;
+  OperandArray<int> count{};
+  const OperandArray<bool> no_bypass{};
+  for (int l = 0; l < a.num_levels(); ++l) {
+    const OperandArray<bool> &in_arch = a.levels[l].keeps;
+    const OperandArray<bool> &bypassed =
+        l < static_cast<int>(m.bypass.size()) ? m.bypass[l] : no_bypass;
+    for (Operand o : kAllOperands) {
+      k.chain[idx(o)][count[idx(o)]] = l;
+      count[idx(o)] += in_arch[idx(o)] & !bypassed[idx(o)];
+    }
+  }
+  k.count = count;
+  return k;
 }
 
 // Product of the trips of dimension d in the tile of one instance of `level`

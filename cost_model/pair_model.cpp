@@ -428,19 +428,17 @@ AccessCounts perfect_counts(const Problem &p, const Architecture &a, const Mappi
   if (f.overflow) return general_counts(p, a, m); // too many loops for a spec: still exact
   // Every operand's keeper chain, innermost first; then the pairs ordered by (child, parent)
   // so that operands sharing a pair share its spec's loops (pairs' counts simply add up).
-  OperandArray<std::array<int, kMaxLevels>> keepers;
-  OperandArray<int> n{};
+  const KeeperChains chains = keeper_chains(a, m);
+  const OperandArray<std::array<int, kMaxLevels>> &keepers = chains.chain;
+  const OperandArray<int> &n = chains.count;
   struct Pair {
     Operand o;
     int child, k; // the parent is keepers[o][k]
   };
   FixedList<Pair, kNumOperands * kMaxLevels> pairs;
-  for (Operand o : kAllOperands) {
-    for (int l = 0; l < a.num_levels(); ++l)
-      if (keeps(a, m, l, o)) keepers[idx(o)][n[idx(o)]++] = l;
+  for (Operand o : kAllOperands)
     for (int k = 0; k < n[idx(o)]; ++k)
       pairs.push_back({o, k == 0 ? -1 : keepers[idx(o)][k - 1], k});
-  }
   const auto parent = [&](const Pair &x) { return keepers[idx(x.o)][x.k]; };
   const auto before = [&](const Pair &x, const Pair &y) {
     return x.child != y.child ? x.child < y.child : parent(x) < parent(y);
