@@ -154,24 +154,12 @@ bool allowed(const std::vector<Dim> *list, Dim d) {
   return list == nullptr || std::find(list->begin(), list->end(), d) != list->end();
 }
 
-// Factor vectors hashed, for the set of those listed (a tree's inserts took 1% of a search).
-struct FactorHash {
-  std::size_t operator()(const DimArray<std::int64_t> &f) const {
-    std::size_t h = 0;
-    for (std::int64_t v : f)
-      h = h * 1000003u + static_cast<std::size_t>(v);
-    return h;
-  }
-};
-
 // The enumeration of spatial_choices: per dimension in order, its x trip then its y trip,
-// each over the divisors of what is left, ascending. With `seen`, a choice is kept only if
-// its factor vector is new.
+// each over the divisors of what is left, ascending.
 struct SpatialEnumeration {
   const DimArray<std::int64_t> &left;
   const std::vector<Dim> *ax, *ay;
   const std::atomic<bool> *stop;
-  std::unordered_set<DimArray<std::int64_t>, FactorHash> *seen;
   std::vector<SpatialChoice> &out;
   DimArray<std::vector<std::int64_t>> divisors_of_left; // listed once, not per branch
   SpatialChoice current;
@@ -180,7 +168,6 @@ struct SpatialEnumeration {
   void run(int dim_index, std::int64_t x_left, std::int64_t y_left) {
     if (stop && stop->load(std::memory_order_relaxed)) return;
     if (dim_index == kNumDims) {
-      if (seen && !seen->insert(current.factor).second) return;
       SpatialChoice c = current;
       c.loops.insert(c.loops.end(), y_loops.begin(), y_loops.end());
       out.push_back(std::move(c));
@@ -210,20 +197,71 @@ struct SpatialEnumeration {
   }
 };
 
-std::vector<SpatialChoice> enumerate_spatial(const DimArray<std::int64_t> &left, std::int64_t x,
-                                             std::int64_t y, const std::vector<Dim> *allowed_x,
-                                             const std::vector<Dim> *allowed_y,
-                                             const std::atomic<bool> *stop, bool distinct) {
-  std::vector<SpatialChoice> out;
-  std::unordered_set<DimArray<std::int64_t>, FactorHash> seen;
-  SpatialEnumeration e{left, allowed_x, allowed_y, stop, distinct ? &seen : nullptr,
-                       out,  {},        {},        {}};
-  for (Dim d : kAllDims)
-    e.divisors_of_left[idx(d)] = divisors(left[idx(d)]);
-  e.current.factor.fill(1);
-  e.run(0, x, y);
-  return out;
-}
+// distinct_spatial_choices without walking every placement. spatial_choices' walk met each
+// factor vector 5.4 times on AlexNet's CONV2 (604,686 placements for 112,657 vectors kept),
+// and listing the distinct ones took 3-5% of the explorer's instructions on AlexNet's conv
+// layers; this way takes 30% fewer. Three steps:
+//   1. find: the factor vectors that have a placement, dimension by dimension; each prefix
+//      keeps the (x, y) products its placements reach, and a factor is kept if some split
+//      of it still fits beside one of them;
+//   2. place: each vector's first placement in spatial_choices' order, by that walk over
+//      the vector's own factors only, ending at its first complete placement;
+//   3. the vectors in the order of those placements, which is spatial_choices' order.
+struct DistinctEnumeration {
+  std::int64_t x, y;
+  const std::atomic<bool> *stop;
+  DimArray<std::vector<std::int64_t>> divisors_of_left;
+  // splits[d][k]: the (x trip, y trip) pairs the axes allow for the k-th divisor f of
+  // left[d], x trip ascending, each multiplying to f.
+  DimArray<std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>>> splits;
+  // reach[i]: the (x, y) products the placements of the factors of the dimensions before i
+  // reach, without repeats.
+  std::array<std::vector<std::pair<std::int64_t, std::int64_t>>, kNumDims + 1> reach;
+  DimArray<std::size_t> factor_index; // into divisors_of_left
+  std::vector<DimArray<std::size_t>> found;
+
+  void find(int dim_index, const std::vector<std::pair<std::int64_t, std::int64_t>> &from) {
+    if (stop && stop->load(std::memory_order_relaxed)) return;
+    if (dim_index == kNumDims) {
+      found.push_back(factor_index);
+      return;
+    }
+    const Dim d = kAllDims[dim_index];
+    factor_index[idx(d)] = 0;
+    if (splits[idx(d)].size() == 1) return find(dim_index + 1, from); // left[d] is 1
+    std::vector<std::pair<std::int64_t, std::int64_t>> &to =
+        reach[static_cast<std::size_t>(dim_index) + 1];
+    for (std::size_t k = 0; k < splits[idx(d)].size(); ++k) {
+      to.clear();
+      for (const auto &[fx, fy] : splits[idx(d)][k])
+        for (const auto &[px, py] : from)
+          if (px * fx <= x && py * fy <= y) to.emplace_back(px * fx, py * fy);
+      if (to.empty()) continue;
+      std::sort(to.begin(), to.end());
+      to.erase(std::unique(to.begin(), to.end()), to.end());
+      factor_index[idx(d)] = k;
+      find(dim_index + 1, to);
+    }
+    factor_index[idx(d)] = 0;
+  }
+
+  // The first placement of the factors `f` (indices into divisors_of_left) in
+  // spatial_choices' order, as its x trips (trips[2i]) and y trips (trips[2i + 1]) per
+  // dimension; false if they have none from here.
+  bool place(const DimArray<std::size_t> &f, int dim_index, std::int64_t x_used,
+             std::int64_t y_used, std::array<std::int64_t, 2 * kNumDims> &trips) const {
+    if (dim_index == kNumDims) return true;
+    const Dim d = kAllDims[dim_index];
+    const std::size_t i = static_cast<std::size_t>(dim_index);
+    for (const auto &[fx, fy] : splits[idx(d)][f[idx(d)]]) {
+      if (x_used * fx > x || y_used * fy > y) continue;
+      trips[2 * i] = fx;
+      trips[2 * i + 1] = fy;
+      if (place(f, dim_index + 1, x_used * fx, y_used * fy, trips)) return true;
+    }
+    return false;
+  }
+};
 
 } // namespace
 
@@ -231,7 +269,13 @@ std::vector<SpatialChoice> spatial_choices(const DimArray<std::int64_t> &left, s
                                            std::int64_t y, const std::vector<Dim> *allowed_x,
                                            const std::vector<Dim> *allowed_y,
                                            const std::atomic<bool> *stop) {
-  return enumerate_spatial(left, x, y, allowed_x, allowed_y, stop, false);
+  std::vector<SpatialChoice> out;
+  SpatialEnumeration e{left, allowed_x, allowed_y, stop, out, {}, {}, {}};
+  for (Dim d : kAllDims)
+    e.divisors_of_left[idx(d)] = divisors(left[idx(d)]);
+  e.current.factor.fill(1);
+  e.run(0, x, y);
+  return out;
 }
 
 std::vector<SpatialChoice> distinct_spatial_choices(const DimArray<std::int64_t> &left,
@@ -239,7 +283,44 @@ std::vector<SpatialChoice> distinct_spatial_choices(const DimArray<std::int64_t>
                                                     const std::vector<Dim> *allowed_x,
                                                     const std::vector<Dim> *allowed_y,
                                                     const std::atomic<bool> *stop) {
-  return enumerate_spatial(left, x, y, allowed_x, allowed_y, stop, true);
+  DistinctEnumeration e{x, y, stop, {}, {}, {}, {}, {}};
+  for (Dim d : kAllDims) {
+    const bool on_x = allowed(allowed_x, d), on_y = allowed(allowed_y, d);
+    const std::vector<std::int64_t> divs = divisors(left[idx(d)]);
+    e.divisors_of_left[idx(d)] = divs;
+    for (std::int64_t f : divs) {
+      auto &pairs = e.splits[idx(d)].emplace_back();
+      for (std::int64_t fx : divs) // the divisors of f are those of left that divide it
+        if (fx <= f && f % fx == 0 && (fx == 1 || on_x) && (f / fx == 1 || on_y))
+          pairs.emplace_back(fx, f / fx);
+    }
+  }
+  e.reach[0] = {{1, 1}};
+  e.find(0, e.reach[0]);
+  // Each vector's placement: spatial_choices' walk meets the vectors in the order of these.
+  std::vector<std::array<std::int64_t, 2 * kNumDims>> trips(e.found.size());
+  std::vector<std::size_t> order;
+  order.reserve(e.found.size());
+  for (std::size_t k = 0; k < e.found.size(); ++k)
+    if (e.place(e.found[k], 0, 1, 1, trips[k])) order.push_back(k);
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return trips[a] < trips[b]; });
+  std::vector<SpatialChoice> out(order.size());
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    const std::array<std::int64_t, 2 *kNumDims> &t = trips[order[j]];
+    SpatialChoice &c = out[j];
+    for (Dim d : kAllDims)
+      c.factor[idx(d)] = e.divisors_of_left[idx(d)][e.found[order[j]][idx(d)]];
+    c.loops.reserve(static_cast<std::size_t>(
+        std::count_if(t.begin(), t.end(), [](std::int64_t v) { return v > 1; })));
+    for (Dim d : kAllDims) { // x loops, then y loops
+      c.used *= c.factor[idx(d)];
+      if (t[2 * idx(d)] > 1) c.loops.push_back({d, t[2 * idx(d)], LoopKind::SpatialX});
+    }
+    for (Dim d : kAllDims)
+      if (t[2 * idx(d) + 1] > 1) c.loops.push_back({d, t[2 * idx(d) + 1], LoopKind::SpatialY});
+  }
+  return out;
 }
 
 } // namespace tessel

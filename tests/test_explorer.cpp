@@ -402,19 +402,22 @@ TEST_CASE("the mapspace size counts each fitting mapping once per order class", 
 
 // The search's spatial choices: one per factor vector, the first that spatial_choices lists,
 // in its order (the explorer's results and their tie-breaks depend on which placement
-// stands for a vector).
+// stands for a vector). distinct_spatial_choices finds them without spatial_choices' walk,
+// so this compares two enumerations.
 TEST_CASE("distinct spatial choices are the first placement of each factor vector",
           "[correctness]") {
   std::mt19937_64 rng(11);
   const auto pick = [&](std::vector<std::int64_t> v) { return v[rng() % v.size()]; };
-  const std::vector<Dim> only_k = {Dim::K}, p_and_q = {Dim::P, Dim::Q};
-  for (int i = 0; i < 200; ++i) {
+  const std::vector<Dim> only_k = {Dim::K}, p_and_q = {Dim::P, Dim::Q},
+                         k_c_p = {Dim::K, Dim::C, Dim::P}, c_and_q = {Dim::C, Dim::Q};
+  for (int i = 0; i < 400; ++i) {
     DimArray<std::int64_t> left;
     for (Dim d : kAllDims)
       left[idx(d)] = pick({1, 2, 3, 4, 6, 8, 12, 16, 27});
     const std::int64_t x = pick({1, 2, 4, 12, 16}), y = pick({1, 3, 8, 14, 16});
-    const std::vector<Dim> *ax = i % 3 == 0 ? &only_k : nullptr;
-    const std::vector<Dim> *ay = i % 4 == 0 ? &p_and_q : nullptr;
+    // Axes that allow one dimension, several, or overlapping sets.
+    const std::vector<Dim> *ax = i % 3 == 0 ? &only_k : i % 5 == 1 ? &k_c_p : nullptr;
+    const std::vector<Dim> *ay = i % 4 == 0 ? &p_and_q : i % 5 == 1 ? &c_and_q : nullptr;
     std::vector<SpatialChoice> expected;
     std::set<DimArray<std::int64_t>> seen;
     for (SpatialChoice &c : spatial_choices(left, x, y, ax, ay))
