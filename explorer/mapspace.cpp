@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <mutex>
+#include <stdexcept>
 #include <unordered_set>
 
 namespace tessel {
@@ -299,15 +300,17 @@ std::vector<SpatialChoice> distinct_spatial_choices(const DimArray<std::int64_t>
   e.find(0, e.reach[0]);
   // Each vector's placement: spatial_choices' walk meets the vectors in the order of these.
   std::vector<std::array<std::int64_t, 2 * kNumDims>> trips(e.found.size());
-  std::vector<std::size_t> order;
-  order.reserve(e.found.size());
-  for (std::size_t k = 0; k < e.found.size(); ++k)
-    if (e.place(e.found[k], 0, 1, 1, trips[k])) order.push_back(k);
+  std::vector<std::size_t> order(e.found.size());
+  for (std::size_t k = 0; k < e.found.size(); ++k) {
+    order[k] = k;
+    if (!e.place(e.found[k], 0, 1, 1, trips[k])) // find keeps only vectors that have one
+      throw std::logic_error("distinct_spatial_choices: a factor vector without a placement");
+  }
   std::sort(order.begin(), order.end(),
             [&](std::size_t a, std::size_t b) { return trips[a] < trips[b]; });
   std::vector<SpatialChoice> out(order.size());
   for (std::size_t j = 0; j < order.size(); ++j) {
-    const std::array<std::int64_t, 2 *kNumDims> &t = trips[order[j]];
+    const auto &t = trips[order[j]];
     SpatialChoice &c = out[j];
     for (Dim d : kAllDims)
       c.factor[idx(d)] = e.divisors_of_left[idx(d)][e.found[order[j]][idx(d)]];
