@@ -61,10 +61,12 @@ assemble_counts(const Problem &p, const Architecture &a, const Mapping &m,
 // the MACs set (its storage reused); one pair's counts added; writes set to fills plus
 // updates. (Inline: the fast paths run the first and last for every mapping they evaluate,
 // the second for every pair. start_counts inline, resizing only where the sizes differ, took
-// 20 of 2,507 instructions off a counts evaluation.)
-inline void start_counts(const Problem &p, const Architecture &a, AccessCounts &c) {
+// 20 of 2,507 instructions off a counts evaluation. The forms taking `num_levels`, the
+// architecture's, are for a caller that knows it at compile time: fused_model.cpp, where
+// the loops over levels then unroll.)
+inline void start_counts(const Problem &p, int num_levels, AccessCounts &c) {
   c.macs = p.macs();
-  const auto L = static_cast<std::size_t>(a.num_levels());
+  const auto L = static_cast<std::size_t>(num_levels);
   if (c.levels.size() != L || c.fanouts.size() != L) {
     c.levels.resize(L);
     c.fanouts.resize(L);
@@ -73,6 +75,10 @@ inline void start_counts(const Problem &p, const Architecture &a, AccessCounts &
     c.levels[l] = {};
     c.fanouts[l] = {};
   }
+}
+
+inline void start_counts(const Problem &p, const Architecture &a, AccessCounts &c) {
+  start_counts(p, a.num_levels(), c);
 }
 
 inline void add_pair_counts(AccessCounts &c, Operand o, int child, int parent,
@@ -85,11 +91,12 @@ inline void add_pair_counts(AccessCounts &c, Operand o, int child, int parent,
     c.fanouts[l].words[idx(o)] += pc.fanout_words;
 }
 
-inline void finish_counts(AccessCounts &c) {
-  for (LevelCounts &l : c.levels)
-    for (OperandCounts &x : l.operands)
+inline void finish_counts(AccessCounts &c, int num_levels) {
+  for (int l = 0; l < num_levels; ++l)
+    for (OperandCounts &x : c.levels[l].operands)
       x.writes = x.fills + x.updates;
 }
+inline void finish_counts(AccessCounts &c) { finish_counts(c, static_cast<int>(c.levels.size())); }
 
 // A readable, line-per-field listing, for test failure messages and debugging.
 std::string to_string(const AccessCounts &c, const std::vector<std::string> &level_names);

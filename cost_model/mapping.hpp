@@ -87,12 +87,13 @@ struct KeeperChains {
 // advancing the count; the counts are locals, which the stores into the chains cannot
 // alias, and keeps() is taken apart, the level's bypass row chosen once: a counts
 // evaluation took 2,507 instructions against 2,560 with keeps() counted into the struct's
-// counts; later, 2,487 against 2,512 with it counted into locals.)
-inline KeeperChains keeper_chains(const Architecture &a, const Mapping &m) {
+// counts; later, 2,487 against 2,512 with it counted into locals. `num_levels` is the
+// architecture's, for a caller that knows it at compile time.)
+inline KeeperChains keeper_chains(const Architecture &a, const Mapping &m, int num_levels) {
   KeeperChains k;
   OperandArray<int> count{};
   const OperandArray<bool> no_bypass{};
-  for (int l = 0; l < a.num_levels(); ++l) {
+  for (int l = 0; l < num_levels; ++l) {
     const OperandArray<bool> &in_arch = a.levels[l].keeps;
     const OperandArray<bool> &bypassed =
         l < static_cast<int>(m.bypass.size()) ? m.bypass[l] : no_bypass;
@@ -103,6 +104,9 @@ inline KeeperChains keeper_chains(const Architecture &a, const Mapping &m) {
   }
   k.count = count;
   return k;
+}
+inline KeeperChains keeper_chains(const Architecture &a, const Mapping &m) {
+  return keeper_chains(a, m, a.num_levels());
 }
 
 // Product of the trips of dimension d in the tile of one instance of `level`

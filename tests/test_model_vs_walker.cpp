@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <random>
 
 using namespace tessel;
@@ -68,18 +69,34 @@ TEST_CASE("analytical model equals the trace walker on 10,000 random cases",
   CHECK(imperfect > 1000);
 }
 
+// The case with every level keeping every operand and nothing bypassed: the keeper chains
+// the fused model unrolls for 2-4 levels (the random cases rarely draw them).
+RandomCase keeping_everything(RandomCase rc) {
+  for (Level &l : rc.arch.levels)
+    l.keeps = {true, true, true};
+  rc.mapping.bypass.clear();
+  return rc;
+}
+
+// The case under one more outermost level, with no loops: 3-5 levels, where 5 takes the
+// fused model's code for any number of levels.
+RandomCase under_one_more_level(RandomCase rc) {
+  Level top = rc.arch.levels.back();
+  top.name = "TOP";
+  top.fanout = Fanout{};
+  rc.arch.levels.push_back(top);
+  rc.mapping.levels.emplace_back();
+  if (!rc.mapping.bypass.empty()) rc.mapping.bypass.push_back({false, false, false});
+  return rc;
+}
+
 // Both closed forms of perfect mappings: the whole-mapping one (fused_model.hpp, what
-// analytical_counts runs) and the pair-by-pair one (pair_model.hpp, what the explorer runs).
+// analytical_counts runs) and the pair-by-pair one (pair_model.hpp, what the explorer runs),
+// on each case as drawn, keeping everything, and both under one more level.
 TEST_CASE("fast paths equal the general engine on random perfect mappings", "[cost][correctness]") {
   int checked = 0;
-  for (std::uint64_t seed = 1; seed <= 10000 && checked < 3000; ++seed) {
-    const RandomCase rc = random_case(seed);
-    if (!is_perfect(rc.mapping, rc.problem)) {
-      AccessCounts unused;
-      CHECK_FALSE(fused_counts(rc.problem, rc.arch, rc.mapping, unused));
-      continue;
-    }
-    ++checked;
+  std::map<std::pair<int, bool>, int> shapes; // (levels, keeping everything): cases checked
+  const auto check = [&](const RandomCase &rc, const char *variant) {
     const AccessCounts general = general_counts(rc.problem, rc.arch, rc.mapping);
     AccessCounts fused;
     REQUIRE(fused_counts(rc.problem, rc.arch, rc.mapping, fused));
@@ -89,10 +106,33 @@ TEST_CASE("fast paths equal the general engine on random perfect mappings", "[co
         INFO(rc.describe());
         INFO("general:\n" << to_string(general, level_names(rc.arch)));
         INFO(name << ":\n" << to_string(fast, level_names(rc.arch)));
-        FAIL("seed " << seed << ": the " << name << " closed form differs from the general engine");
+        FAIL("seed " << rc.seed << " (" << variant << "): the " << name
+                     << " closed form differs from the general engine");
       }
+    const KeeperChains chains = keeper_chains(rc.arch, rc.mapping);
+    const int L = rc.arch.num_levels();
+    ++shapes[{L, chains.count == OperandArray<int>{L, L, L}}];
+  };
+  for (std::uint64_t seed = 1; seed <= 10000 && checked < 3000; ++seed) {
+    const RandomCase rc = random_case(seed);
+    if (!is_perfect(rc.mapping, rc.problem)) {
+      AccessCounts unused;
+      CHECK_FALSE(fused_counts(rc.problem, rc.arch, rc.mapping, unused));
+      continue;
+    }
+    ++checked;
+    check(rc, "as drawn");
+    check(keeping_everything(rc), "keeping everything");
+    check(under_one_more_level(rc), "under one more level");
+    check(under_one_more_level(keeping_everything(rc)), "keeping everything, under one more level");
   }
   CHECK(checked >= 1000);
+  // Every shape of the fused model's code is exercised, kept chains and others.
+  for (int levels = 2; levels <= 5; ++levels)
+    for (bool every : {false, true}) {
+      INFO(levels << " levels, " << (every ? "" : "not ") << "keeping everything");
+      CHECK(shapes[{levels, every}] >= 100);
+    }
 }
 
 // A mapping may list any number of loops of trip 1; past what the whole-mapping closed form

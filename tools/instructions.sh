@@ -53,7 +53,7 @@ per_evaluation() { # callgrind file, k, function name, label
   # The loop's inclusive events: Ir, then (with --branch-sim) Bc and Bcm, the conditional
   # branches executed and mispredicted.
   inclusive=$(callgrind_annotate --inclusive=yes --show-percs=no "$1" 2> /dev/null |
-    awk -v k="#$2}" 'index($0, "rate<") && index($0, k) {gsub(",", ""); print $1, $3; exit}')
+    awk -v k="#$2}" 'index($0, "rate<") && index($0, k) && !done {gsub(",", ""); print $1, $3; done = 1}')
   [[ -n "$inclusive" && "$calls" -gt 0 ]] ||
     { echo "instructions.sh: no loop $2 calling $3 in the profile" >&2; exit 1; }
   awk -v ir="${inclusive% *}" -v bcm="${inclusive#* }" -v n="$calls" -v label="$4" \
