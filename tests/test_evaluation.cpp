@@ -7,6 +7,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+
 using namespace tessel;
 
 namespace {
@@ -70,4 +72,46 @@ TEST_CASE("compute cycles and used PEs match their definitions on random cases",
   }
   CHECK(perfect > 300);
   CHECK(imperfect > 300);
+}
+
+// Energy is the sum of its definition's terms (semantics.md): per level and operand, reads
+// and writes at the level's energies; per fanout, its words at the hop energy; the MACs;
+// all but the MACs scaled by the operand's width over 16 bits. On the random cases and on
+// each under one more level, 2-5 levels, so that every instantiation of price is checked.
+TEST_CASE("energy is the sum of its definition's terms on random cases of 2-5 levels",
+          "[cost][correctness]") {
+  std::map<int, int> cases; // per number of levels
+  for (std::uint64_t seed = 1; seed <= 1500; ++seed)
+    for (const RandomCase &rc : {random_case(seed), under_one_more_level(random_case(seed))}) {
+      INFO(rc.describe());
+      const Problem &p = rc.problem;
+      const Architecture &a = rc.arch;
+      const AccessCounts counts = analytical_counts(p, a, rc.mapping);
+      const Evaluation e = price(p, a, rc.mapping, counts);
+      double total = static_cast<double>(counts.macs) * a.mac_pj;
+      REQUIRE(e.level_energy.size() == a.levels.size());
+      REQUIRE(e.fanout_energy_pj.size() == a.levels.size());
+      for (std::size_t l = 0; l < a.levels.size(); ++l) {
+        double fanout = 0;
+        for (Operand o : kAllOperands) {
+          const double scale = p.bits[idx(o)] / 16.0;
+          const OperandCounts &x = counts.levels[l].operands[idx(o)];
+          const double pj = (static_cast<double>(x.reads) * a.levels[l].read_pj +
+                             static_cast<double>(x.writes) * a.levels[l].write_pj) *
+                            scale;
+          CHECK(e.level_energy[l].operand_pj[idx(o)] == Approx(pj));
+          fanout += static_cast<double>(counts.fanouts[l].words[idx(o)]) *
+                    a.levels[l].fanout.hop_pj * scale;
+          total += pj;
+        }
+        CHECK(e.fanout_energy_pj[l] == Approx(fanout));
+        total += fanout;
+      }
+      CHECK(e.energy_pj == Approx(total));
+      ++cases[a.num_levels()];
+    }
+  for (int levels = 2; levels <= 5; ++levels) {
+    INFO(levels << " levels");
+    CHECK(cases[levels] >= 300);
+  }
 }

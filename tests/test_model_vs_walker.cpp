@@ -78,18 +78,6 @@ RandomCase keeping_everything(RandomCase rc) {
   return rc;
 }
 
-// The case under one more outermost level, with no loops: 3-5 levels, where 5 takes the
-// fused model's code for any number of levels.
-RandomCase under_one_more_level(RandomCase rc) {
-  Level top = rc.arch.levels.back();
-  top.name = "TOP";
-  top.fanout = Fanout{};
-  rc.arch.levels.push_back(top);
-  rc.mapping.levels.emplace_back();
-  if (!rc.mapping.bypass.empty()) rc.mapping.bypass.push_back({false, false, false});
-  return rc;
-}
-
 // Both closed forms of perfect mappings: the whole-mapping one (fused_model.hpp, what
 // analytical_counts runs) and the pair-by-pair one (pair_model.hpp, what the explorer runs),
 // on each case as drawn, keeping everything, and both under one more level.

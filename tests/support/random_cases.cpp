@@ -271,4 +271,14 @@ std::string RandomCase::describe() const {
   return out.str();
 }
 
+RandomCase under_one_more_level(RandomCase rc) {
+  Level top = rc.arch.levels.back();
+  top.name = "TOP";
+  top.fanout = Fanout{};
+  rc.arch.levels.push_back(top);
+  rc.mapping.levels.emplace_back();
+  if (!rc.mapping.bypass.empty()) rc.mapping.bypass.push_back({false, false, false});
+  return rc;
+}
+
 } // namespace tessel

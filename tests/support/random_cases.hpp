@@ -32,4 +32,8 @@ struct RandomCase {
 // The same seed always gives the same case.
 RandomCase random_case(std::uint64_t seed);
 
+// The case under one more outermost level ("TOP", a copy of the outermost without its
+// fanout) with no loops: 3-5 levels, so that code for any number of levels is exercised too.
+RandomCase under_one_more_level(RandomCase rc);
+
 } // namespace tessel
