@@ -12,6 +12,7 @@
 #include "cost_model/common.hpp"
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace tessel {
@@ -61,5 +62,22 @@ struct Architecture {
 
 // Checks every field; throws UserError naming `where` and the field.
 void validate(const Architecture &a, const std::string &where = "arch");
+
+// f(std::integral_constant<int, num_levels>{}) for the common numbers of levels, 2-4 (the
+// built-in architectures have 3 or 4), and f(std::integral_constant<int, 0>{}) for any
+// other: for code instantiated per number of levels, whose loops over levels then unroll
+// (the cost model's fast paths, cost_model/fused_model.cpp and evaluation.cpp).
+template <typename F> decltype(auto) with_num_levels(int num_levels, F &&f) {
+  switch (num_levels) {
+  case 2:
+    return f(std::integral_constant<int, 2>{});
+  case 3:
+    return f(std::integral_constant<int, 3>{});
+  case 4:
+    return f(std::integral_constant<int, 4>{});
+  default:
+    return f(std::integral_constant<int, 0>{});
+  }
+}
 
 } // namespace tessel

@@ -233,16 +233,8 @@ template <int kL>
 } // namespace
 
 void price(const Problem &p, const Architecture &a, const Mapping &m, Evaluation &e) {
-  switch (a.num_levels()) {
-  case 2:
-    return price_levels<2>(p, a, m, e);
-  case 3:
-    return price_levels<3>(p, a, m, e);
-  case 4:
-    return price_levels<4>(p, a, m, e);
-  default:
-    return price_levels<0>(p, a, m, e);
-  }
+  with_num_levels(a.num_levels(),
+                  [&](auto levels) { price_levels<decltype(levels)::value>(p, a, m, e); });
 }
 
 Evaluation evaluate(const Problem &p, const Architecture &a, const Mapping &m) {

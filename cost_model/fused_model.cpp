@@ -459,18 +459,11 @@ template <int kL>
 } // namespace
 
 bool fused_counts(const Problem &p, const Architecture &a, const Mapping &m, AccessCounts &c) {
-  // (2-4 levels: the built-in architectures have 3 or 4; the tests' random ones 2-4, and 5
-  // under one more level, so that every instantiation is checked.)
-  switch (a.num_levels()) {
-  case 2:
-    return fused_counts_levels<2>(p, a, m, c);
-  case 3:
-    return fused_counts_levels<3>(p, a, m, c);
-  case 4:
-    return fused_counts_levels<4>(p, a, m, c);
-  default:
-    return fused_counts_levels<0>(p, a, m, c);
-  }
+  // (The tests' random architectures have 2-4 levels, and 5 under one more level, so every
+  // instantiation is checked.)
+  return with_num_levels(a.num_levels(), [&](auto levels) {
+    return fused_counts_levels<decltype(levels)::value>(p, a, m, c);
+  });
 }
 
 } // namespace tessel
