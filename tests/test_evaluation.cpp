@@ -86,6 +86,7 @@ TEST_CASE("energy is the sum of its definition's terms on random cases of 2-5 le
       INFO(rc.describe());
       const Problem &p = rc.problem;
       const Architecture &a = rc.arch;
+      REQUIRE_NOTHROW(validate(rc.mapping, p, a));
       const AccessCounts counts = analytical_counts(p, a, rc.mapping);
       const Evaluation e = price(p, a, rc.mapping, counts);
       double total = static_cast<double>(counts.macs) * a.mac_pj;

@@ -85,6 +85,8 @@ TEST_CASE("fast paths equal the general engine on random perfect mappings", "[co
   int checked = 0;
   std::map<std::pair<int, bool>, int> shapes; // (levels, keeping everything): cases checked
   const auto check = [&](const RandomCase &rc, const char *variant) {
+    INFO(variant);
+    REQUIRE_NOTHROW(validate(rc.mapping, rc.problem, rc.arch)); // fused_counts' precondition
     const AccessCounts general = general_counts(rc.problem, rc.arch, rc.mapping);
     AccessCounts fused;
     REQUIRE(fused_counts(rc.problem, rc.arch, rc.mapping, fused));

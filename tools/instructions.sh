@@ -51,7 +51,8 @@ per_evaluation() { # callgrind file, k, function name, label
       / < / { block[n++] = $0 }' |
     sed -E 's/^.*\(([0-9,]+)x\).*$/\1/; s/,//g' | awk '{n += $1} END {print n + 0}')
   # The loop's inclusive events: Ir, then (with --branch-sim) Bc and Bcm, the conditional
-  # branches executed and mispredicted.
+  # branches executed and mispredicted. (awk reads to the end: exiting at the first match
+  # could kill callgrind_annotate with SIGPIPE, which pipefail made the script's exit.)
   inclusive=$(callgrind_annotate --inclusive=yes --show-percs=no "$1" 2> /dev/null |
     awk -v k="#$2}" 'index($0, "rate<") && index($0, k) && !done {gsub(",", ""); print $1, $3; done = 1}')
   [[ -n "$inclusive" && "$calls" -gt 0 ]] ||
