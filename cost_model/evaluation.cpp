@@ -24,8 +24,7 @@ struct MappingTrips {
   std::array<std::int64_t, kMaxLevels + 1> used{};
   DimArray<std::int64_t> temporal, spatial;
 
-  explicit MappingTrips(const Mapping &m) : MappingTrips(m, m.num_levels()) {}
-  MappingTrips(const Mapping &m, int L) {
+  MappingTrips(const Mapping &m, int L) { // L: the architecture's levels (validated: m's too)
     if (L > kMaxLevels) throw std::logic_error("price: more levels than kMaxLevels");
     temporal.fill(1);
     spatial.fill(1);
@@ -126,7 +125,7 @@ std::vector<LevelUsage> capacity_usage(const Problem &p, const Architecture &a, 
 
 void capacity_usage(const Problem &p, const Architecture &a, const Mapping &m,
                     std::vector<LevelUsage> &usage) {
-  capacity_usage(p, a, m, MappingTrips(m), usage, a.num_levels());
+  capacity_usage(p, a, m, MappingTrips(m, a.num_levels()), usage, a.num_levels());
 }
 
 void check_capacity(const Problem &p, const Architecture &a, const Mapping &m,
