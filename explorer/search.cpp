@@ -302,6 +302,11 @@ public:
     int tile = 0;    // the tile's place in the enumeration of its spatial choice's tiles
     DimArray<std::int64_t> below{};
     double bound = 0; // cost above + order-free bound of this level's pairs + bound below
+    // I's parts of the Unions that bound the node's orders (add_input), which no order
+    // above it changes: kept from the expansion, so that bounding its orders (once per order
+    // of the levels above, for a shared expansion) does not compute them again.
+    std::array<std::int64_t, 4> input_first{};
+    std::int64_t input_fills = 0, input_reads = 0;
   };
 
   struct Expansion {
@@ -404,7 +409,7 @@ public:
             n.below = below;
             apply_tile_trips(level, below, trips);
             Unions u = above;
-            add_boxes(u, level - 1, &factors);
+            add_boxes(u, level - 1, factors);
             // Most nodes a search drops are beaten already by the bounds without I, which need
             // no input windows: try them first. Fills of I count 0 in them. The first (each
             // operand at its own best order) is skipped where the group cut has applied it.
@@ -430,6 +435,9 @@ public:
               count_pruned(1);
               return;
             }
+            n.input_first = u.first[idx(Operand::I)];
+            n.input_fills = u.input_fills;
+            n.input_reads = u.input_reads;
             x.nodes.push_back(n);
           },
           [&](const DimArray<std::int64_t> &t, int di) {
@@ -558,10 +566,10 @@ public:
   // a class only through each operand's refresh prefix (OrderShapes), so each operand's term
   // is computed once per distinct prefix, and the bound once per group of classes with the
   // same prefixes.
-  std::vector<Bounded> bound_orders(int level, double cost_above) {
+  std::vector<Bounded> bound_orders(int level, const Node &n, double cost_above) {
     LevelChoice &c = choice_[level];
     const int child = level - 1;
-    const Unions u = unions(child);
+    const Unions u = node_unions(child, n);
     const double cycles = least_cycles_below(level);
     const OrderShapes &shapes = order_shapes(level, order_mask(c.temporal));
     // Per operand and distinct prefix: its term of the order bound, its floor below included.
@@ -725,15 +733,15 @@ public:
   // Search below a node of an expansion at `level` (the levels above are applied).
   void search_node(int level, const Expansion &x, const Node &n, double cost_above) {
     apply(level, x, n);
-    search_orders(level, cost_above);
+    search_orders(level, n, cost_above);
   }
 
   // Search below every loop-order class of a node whose choice is applied at `level` that
   // may still win, least bound first, each priced exactly when its turn comes.
-  void search_orders(int level, double cost_above) {
+  void search_orders(int level, const Node &n, double cost_above) {
     LevelChoice &c = choice_[level];
     const double cycles = least_cycles_below(level);
-    for (const Bounded &b : bound_orders(level, cost_above)) {
+    for (const Bounded &b : bound_orders(level, n, cost_above)) {
       if (stop_now()) return;
       if (cut(b.bound, cycles)) {
         count_pruned(1);
@@ -766,7 +774,7 @@ public:
         return;
       }
       apply(level, x, n);
-      search_orders(level, cost_above);
+      search_orders(level, n, cost_above);
     }
   }
 
@@ -1344,15 +1352,22 @@ private:
     return box;
   }
 
-  // Everything bounding the orders of level child+1 needs, under the orders chosen above.
-  Unions unions(int child) const {
+  // Everything bounding the orders of the node applied at level child+1 needs, under the
+  // orders chosen above: I's parts (add_input) as its expansion found them.
+  Unions node_unions(int child, const Node &n) const {
     Unions u = unions_above(child, false, false);
-    add_boxes(u, child);
-    add_input(u, child);
+    OperandArray<std::array<std::int64_t, 4>> factors;
+    for (Operand o : {Operand::W, Operand::O})
+      if (u.present[idx(o)]) factors[idx(o)] = box_spatial_factors(o, child, u.parent[idx(o)]);
+    add_boxes(u, child, factors);
+    u.first[idx(Operand::I)] = n.input_first;
+    u.input_fills = n.input_fills;
+    u.input_reads = n.input_reads;
+    u.present[idx(Operand::I)] = child < 0 || a_.levels[child].keeps[idx(Operand::I)];
     return u;
   }
 
-  // The parts of unions() that the choices at level child+1 leave alone (one computation
+  // The parts of node_unions() that the choices at level child+1 leave alone (one computation
   // serves a whole expansion of that level): first-step words and I's need are left unset,
   // and I not present (add_input adds it).
   Unions unions_above(int child, bool context_free, bool relaxed) const {
@@ -1389,13 +1404,12 @@ private:
   }
 
   // W's and O's first-step words, from the spatial factors of box_spatial_factors (the same
-  // for every tile under one spatial choice: pass them in, or leave them to be computed).
+  // for every tile under one spatial choice, so computed once for all its tiles).
   void add_boxes(Unions &u, int child,
-                 const OperandArray<std::array<std::int64_t, 4>> *factors = nullptr) const {
+                 const OperandArray<std::array<std::int64_t, 4>> &factors) const {
     for (Operand o : {Operand::W, Operand::O}) {
       if (!u.present[idx(o)]) continue;
-      u.first[idx(o)] =
-          factors ? (*factors)[idx(o)] : box_spatial_factors(o, child, u.parent[idx(o)]);
+      u.first[idx(o)] = factors[idx(o)];
       const std::int64_t box = tile_box(o, child);
       for (std::int64_t &w : u.first[idx(o)])
         w *= box;
@@ -1505,7 +1519,7 @@ private:
       trips[d] = left[d] / widest[d];
     apply_tile_trips(level, widest, trips);
     Unions u = above;
-    add_boxes(u, level - 1, &factors);
+    add_boxes(u, level - 1, factors);
     const double own = own_orders_bound(level - 1, u); // sets known_fills_ for the floor
     tile(level - 1) = t;
     return own + lower_bound_below(level - 1);
