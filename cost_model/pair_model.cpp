@@ -406,6 +406,11 @@ PairCounts PairCounter::counts() {
   return counts_of(impl_->ev);
 }
 
+std::int64_t PairCounter::fills() {
+  impl_->ev.set_temporal();
+  return impl_->ev.words(Query{}); // as counts_of's fills
+}
+
 std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSpec &s) {
   const PairEvaluator ev(p, s);
   std::array<std::int64_t, 4> out{};

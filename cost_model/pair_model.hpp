@@ -71,6 +71,9 @@ public:
   void start(const PairSpec &s);
   // pair_counts(p, s) for s as it is now. Precondition: the mapping is perfectly factored.
   PairCounts counts();
+  // Its fanout_words alone (the words each child receives), which take one query of the
+  // two that counts() makes for W and I. Precondition: as counts(), and s's operand not O.
+  std::int64_t fills();
 
 private:
   struct Impl;

@@ -559,37 +559,44 @@ public:
   };
 
   // The loop-order classes of the node applied at `level` that may still win, least bound
-  // first. Each is bounded in two steps, the second only if the first does not cut it:
-  // the order bound (refresh_bound), exact for W and O updates; then the same with I's pair
-  // counted exactly, since I's term misses the new rows that window loops bring. W and O are
-  // priced exactly only for the orders searched (search_orders). The order bound depends on
-  // a class only through each operand's refresh prefix (OrderShapes), so each operand's term
-  // is computed once per distinct prefix, and the bound once per group of classes with the
-  // same prefixes.
+  // first. Each is bounded in steps, each only if the one before does not cut it: the order
+  // bound (refresh_bound), exact for W and O updates; then the same with I's fills counted
+  // exactly, since I's term misses the new rows that window loops bring; then with I's reads
+  // counted exactly too. W and O are priced exactly only for the orders searched
+  // (search_orders). The order bound depends on a class only through each operand's refresh
+  // prefix (OrderShapes), so each operand's term is computed once per distinct prefix, and
+  // the bound once per group of classes with the same prefixes.
   std::vector<Bounded> bound_orders(int level, const Node &n, double cost_above) {
     LevelChoice &c = choice_[level];
     const int child = level - 1;
     const Unions u = node_unions(child, n);
     const double cycles = least_cycles_below(level);
     const OrderShapes &shapes = order_shapes(level, order_mask(c.temporal));
-    // Per operand and distinct prefix: its term of the order bound, its floor below included.
+    // A pair's energy with its floor below.
+    const auto term = [&](Operand o, const PairCounts &counts) {
+      return pair_energy(counts, o, child, u.parent[idx(o)]) +
+             (child >= 0 ? fill_floor(child, o, counts.child_fills) : 0);
+    };
+    // Per operand and distinct prefix: its term of the order bound; for I also its reads.
     OperandArray<std::vector<double>> &terms = shape_terms_;
+    std::vector<std::int64_t> &input_reads = shape_input_reads_;
+    input_reads.assign(shapes.prefix_dims[idx(Operand::I)].size(), 0);
     for (Operand o : kAllOperands) {
       terms[idx(o)].assign(shapes.prefix_dims[idx(o)].size(), 0.0);
       if (!u.present[idx(o)]) continue;
       for (std::size_t j = 0; j < terms[idx(o)].size(); ++j) {
-        std::int64_t fills = 0;
-        terms[idx(o)][j] = operand_refresh_bound(
-            o, child, u, prefix_product(shapes.prefix_dims[idx(o)][j], c.temporal), fills);
-        if (child >= 0) terms[idx(o)][j] += fill_floor(child, o, fills);
+        const PairCounts counts =
+            refresh_counts(o, child, u, prefix_product(shapes.prefix_dims[idx(o)][j], c.temporal));
+        terms[idx(o)][j] = term(o, counts);
+        if (o == Operand::I) input_reads[j] = counts.parent_reads;
       }
     }
     const double order_free = child >= 0 ? order_free_below(child) : macs_energy();
-    const int input_parent = u.parent[idx(Operand::I)];
     // I's spec is the same for every class but for this level's temporal loops, its last ones
     // (spec lists the levels outside in). It is built once, while the level has no order yet
     // (apply_tile_trips), so with the levels above alone; each class appends its loops. Its
     // counter keeps what the tile and the spatial loops fix (the windows' unions) meanwhile.
+    const int input_parent = u.parent[idx(Operand::I)];
     PairSpec input_spec;
     int above_level = 0; // input_spec's temporal loops of the levels above
     if (u.present[idx(Operand::I)]) {
@@ -614,9 +621,20 @@ public:
         if (u.present[idx(Operand::I)]) {
           input_spec.temporal.size = above_level;
           push_temporal(input_spec, level, order);
-          const PairCounts exact = input_counter_.counts();
-          e[idx(Operand::I)] = pair_energy(exact, Operand::I, child, input_parent) +
-                               (child >= 0 ? fill_floor(child, Operand::I, exact.child_fills) : 0);
+          // First the exact fills with the reads of the order bound: most classes are cut
+          // there, before the reads are counted (a query of its own, the siblings' windows
+          // united). Each is a lower bound on its exact count, and the energy grows with both.
+          const std::int64_t fills = input_counter_.fills();
+          PairCounts partial;
+          partial.child_fills = child >= 0 ? fills : 0;
+          partial.fanout_words = fills;
+          partial.parent_reads = input_reads[j[idx(Operand::I)]];
+          e[idx(Operand::I)] = term(Operand::I, partial);
+          if (cut(cost_above + (e[0] + e[1] + e[2]) + order_free, cycles)) {
+            count_pruned(1);
+            continue;
+          }
+          e[idx(Operand::I)] = term(Operand::I, input_counter_.counts());
           bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
           if (cut(bound, cycles)) {
             count_pruned(1);
@@ -1444,6 +1462,13 @@ private:
   // One operand's term of refresh_bound (the operand present), its child fills in `fills`.
   double operand_refresh_bound(Operand o, int child, const Unions &u, std::int64_t prefix,
                                std::int64_t &fills) const {
+    const PairCounts c = refresh_counts(o, child, u, prefix);
+    fills = c.child_fills;
+    return pair_energy(c, o, child, u.parent[idx(o)]);
+  }
+
+  // The counts of one operand's term of refresh_bound (the operand present).
+  PairCounts refresh_counts(Operand o, int child, const Unions &u, std::int64_t prefix) const {
     // Trips of the loops above the child, outermost first, up to the innermost loop that
     // refreshes the whole tile.
     const std::int64_t refreshes =
@@ -1467,8 +1492,7 @@ private:
       c.fanout_words = valid + w[0] * refreshes;
     }
     if (child < 0) c.child_fills = 0;
-    fills = c.child_fills;
-    return pair_energy(c, o, child, u.parent[idx(o)]);
+    return c;
   }
 
   // Whether a loop of dimension d gives the operand a whole new tile at each carry.
@@ -1774,6 +1798,7 @@ private:
   std::vector<std::unique_ptr<OrderShapes>> order_shapes_ =
       std::vector<std::unique_ptr<OrderShapes>>(kMaxLevels << kNumDims);
   OperandArray<std::vector<double>> shape_terms_; // bound_orders' working terms
+  std::vector<std::int64_t> shape_input_reads_;   // and I's reads in them
   PairCounter input_counter_{p_};                 // bound_orders' I pairs, one series per node
   // least_order_bound's: each operand's term and fills, per class of OrderShapes::least.
   struct ClassTerms {
