@@ -1232,7 +1232,7 @@ private:
   double pairs_cost(int child) {
     double e = 0;
     for (Operand o : kAllOperands) {
-      if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
+      if (!child_keeps(child, o)) continue;
       const int parent = parent_of(o, child);
       const PairCounts c = pair_counts(p_, spec(o, child, parent));
       if (child >= 0) {
@@ -1242,6 +1242,11 @@ private:
       e += pair_energy(c, o, child, parent);
     }
     return e;
+  }
+
+  // Whether a pair's child keeps the operand (the MAC units, child -1, take every operand).
+  bool child_keeps(int child, Operand o) const {
+    return child < 0 || a_.levels[child].keeps[idx(o)];
   }
 
   int parent_of(Operand o, int child) const {
@@ -1381,7 +1386,7 @@ private:
     u.first[idx(Operand::I)] = n.input_first;
     u.input_fills = n.input_fills;
     u.input_reads = n.input_reads;
-    u.present[idx(Operand::I)] = child < 0 || a_.levels[child].keeps[idx(Operand::I)];
+    u.present[idx(Operand::I)] = child_keeps(child, Operand::I);
     return u;
   }
 
@@ -1391,7 +1396,7 @@ private:
   Unions unions_above(int child, bool context_free, bool relaxed) const {
     Unions u;
     for (Operand o : kAllOperands) {
-      if (child >= 0 && !a_.levels[child].keeps[idx(o)]) continue;
+      if (!child_keeps(child, o)) continue;
       const int parent = parent_of(o, child);
       u.present[idx(o)] = o != Operand::I;
       u.parent[idx(o)] = parent;
@@ -1436,7 +1441,7 @@ private:
 
   // I's first-step words and need, when the child keeps I.
   void add_input(Unions &u, int child) const {
-    if (child >= 0 && !a_.levels[child].keeps[idx(Operand::I)]) return;
+    if (!child_keeps(child, Operand::I)) return;
     const int parent = u.parent[idx(Operand::I)];
     u.present[idx(Operand::I)] = true;
     u.first[idx(Operand::I)] = pair_first_step_words(p_, spec(Operand::I, child, parent, false));
