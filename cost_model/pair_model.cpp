@@ -356,16 +356,22 @@ PairSpec make_pair_spec(const Problem &p, const Architecture &a, const Mapping &
 
 namespace {
 
+// For W and I: the words each child receives, and those the parent reads (one per group of
+// children under multicast fanouts).
+std::int64_t fills_of(const PairEvaluator &ev) { return ev.words(Query{}); }
+std::int64_t reads_of(const PairEvaluator &ev) {
+  Query multicast;
+  multicast.unite = crossed_mask(ev.spec(), &PairLoopInfo::multicast);
+  return ev.words(multicast);
+}
+
 // The counts of the pair an evaluator is set for.
 PairCounts counts_of(const PairEvaluator &ev) {
   const PairSpec &s = ev.spec();
   PairCounts c;
-  Query none;
   if (s.operand != Operand::O) {
-    const std::int64_t fills = ev.words(none);
-    Query multicast;
-    multicast.unite = crossed_mask(s, &PairLoopInfo::multicast);
-    c.parent_reads = ev.words(multicast);
+    const std::int64_t fills = fills_of(ev);
+    c.parent_reads = reads_of(ev);
     c.child_fills = s.child >= 0 ? fills : 0;
     c.fanout_words = fills;
     return c;
@@ -408,8 +414,10 @@ PairCounts PairCounter::counts() {
 
 std::int64_t PairCounter::fills() {
   impl_->ev.set_temporal();
-  return impl_->ev.words(Query{}); // as counts_of's fills
+  return fills_of(impl_->ev);
 }
+
+std::int64_t PairCounter::reads() const { return reads_of(impl_->ev); }
 
 std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSpec &s) {
   const PairEvaluator ev(p, s);

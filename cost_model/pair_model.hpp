@@ -71,9 +71,12 @@ public:
   void start(const PairSpec &s);
   // pair_counts(p, s) for s as it is now. Precondition: the mapping is perfectly factored.
   PairCounts counts();
-  // Its fanout_words alone (the words each child receives), which take one query of the
-  // two that counts() makes for W and I. Precondition: as counts(), and s's operand not O.
+  // For W and I, counts() in two steps, each one query: fills() its fanout_words (the words
+  // each child receives; child_fills too but for the MAC units); then reads() its
+  // parent_reads, for the temporal loops fills() was called on. So a caller can stop after
+  // the first. Precondition: as counts(), and s's operand not O.
   std::int64_t fills();
+  std::int64_t reads() const;
 
 private:
   struct Impl;

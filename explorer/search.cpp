@@ -624,17 +624,19 @@ public:
           // First the exact fills with the reads of the order bound: most classes are cut
           // there, before the reads are counted (a query of its own, the siblings' windows
           // united). Each is a lower bound on its exact count, and the energy grows with both.
+          // Then the reads exact too: the counts PairCounter::counts() would give.
           const std::int64_t fills = input_counter_.fills();
-          PairCounts partial;
-          partial.child_fills = child >= 0 ? fills : 0;
-          partial.fanout_words = fills;
-          partial.parent_reads = input_reads[j[idx(Operand::I)]];
-          e[idx(Operand::I)] = term(Operand::I, partial);
+          PairCounts input; // I's counts, exact step by step
+          input.child_fills = child >= 0 ? fills : 0;
+          input.fanout_words = fills;
+          input.parent_reads = input_reads[j[idx(Operand::I)]];
+          e[idx(Operand::I)] = term(Operand::I, input);
           if (cut(cost_above + (e[0] + e[1] + e[2]) + order_free, cycles)) {
             count_pruned(1);
             continue;
           }
-          e[idx(Operand::I)] = term(Operand::I, input_counter_.counts());
+          input.parent_reads = input_counter_.reads(); // now exact, as the fills
+          e[idx(Operand::I)] = term(Operand::I, input);
           bound = cost_above + (e[0] + e[1] + e[2]) + order_free;
           if (cut(bound, cycles)) {
             count_pruned(1);

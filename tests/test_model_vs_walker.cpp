@@ -179,8 +179,8 @@ TEST_CASE("first-step words equal the counts of a one-step run", "[cost][correct
 // PairCounter (the explorer prices a node's loop-order classes with one) against pair_counts:
 // one counter for every pair of a case, so that nothing of a series leaks into the next, and
 // within a series the temporal loops of each level shuffled (level by level: O's chain
-// reads them in level order) between calls. For W and I, its fills() (called first, as the
-// explorer does) equal the fanout words too.
+// reads them in level order) between calls. For W and I, its two steps fills() and reads()
+// (as the explorer calls them) equal the fanout words and the parent reads too.
 TEST_CASE("a pair counter equals pair_counts as the loop orders change", "[cost][correctness]") {
   int checked = 0;
   std::mt19937_64 rng(7);
@@ -202,7 +202,10 @@ TEST_CASE("a pair counter equals pair_counts as the loop orders change", "[cost]
         const PairCounts want = pair_counts(rc.problem, spec);
         INFO(rc.describe() << "\noperand " << operand_name(o) << ", child " << child << ", parent "
                            << parent << ", round " << round);
-        if (o != Operand::O) CHECK(counter.fills() == want.fanout_words);
+        if (o != Operand::O) {
+          CHECK(counter.fills() == want.fanout_words);
+          CHECK(counter.reads() == want.parent_reads);
+        }
         const PairCounts got = counter.counts();
         CHECK(got.parent_reads == want.parent_reads);
         CHECK(got.parent_updates == want.parent_updates);
