@@ -33,6 +33,27 @@ std::int64_t trip_product(const FixedList<PairLoopInfo, kMaxPairLoops> &loops, s
   return r;
 }
 
+// The union of window axis w's siblings under the crossed loops `unite` (bit i: crossed
+// loop i), into u.
+void init_window(const Problem &p, const PairSpec &s, std::uint64_t unite, int w, WindowUnion &u) {
+  const Dim pd = window_dim(w, 0), rd = window_dim(w, 1);
+  const std::int64_t ep = s.tile[idx(pd)], er = s.tile[idx(rd)];
+  const std::int64_t stride = w == 0 ? p.stride_h : p.stride_w;
+  const std::int64_t dilation = w == 0 ? p.dilation_h : p.dilation_w;
+  if (unite == 0) { // one child's window: no key to build
+    u.init_alone(ep, er, stride, dilation);
+    return;
+  }
+  WindowKey k = WindowKey::shape(ep, er, stride, dilation);
+  for (int i = 0; i < s.crossed.size; ++i) {
+    if (!(unite >> i & 1)) continue;
+    const PairLoopInfo &l = s.crossed[i];
+    if (l.dim == pd) k.add_p(l.trip, l.stride);
+    if (l.dim == rd) k.add_r(l.trip, l.stride);
+  }
+  u.init(k);
+}
+
 // The words of one query, in closed form. A step change is a carry at one temporal loop j
 // (outer loops keep their index, j advances, inner loops wrap to 0); it brings
 // prod|U| - prod|U \ N| words, counted prefix * (t_j - 1) times, where prefix is the product
@@ -147,24 +168,8 @@ private:
       if (cache_[i].unite == unite) return cache_[i];
     MaskData &md = cache_[cached_ < kCache ? cached_++ : (cached_ = 1, 0)];
     md.unite = unite;
-    for (int w = 0; w < 2; ++w) {
-      const Dim pd = window_dim(w, 0), rd = window_dim(w, 1);
-      const std::int64_t ep = s_->tile[idx(pd)], er = s_->tile[idx(rd)];
-      const std::int64_t stride = w == 0 ? p_.stride_h : p_.stride_w;
-      const std::int64_t dilation = w == 0 ? p_.dilation_h : p_.dilation_w;
-      if (unite == 0) { // one child's window: no key to build
-        md.window[w].init_alone(ep, er, stride, dilation);
-        continue;
-      }
-      WindowKey k = WindowKey::shape(ep, er, stride, dilation);
-      for (int i = 0; i < s_->crossed.size; ++i) {
-        if (!(unite >> i & 1)) continue;
-        const PairLoopInfo &l = s_->crossed[i];
-        if (l.dim == pd) k.add_p(l.trip, l.stride);
-        if (l.dim == rd) k.add_r(l.trip, l.stride);
-      }
-      md.window[w].init(k);
-    }
+    for (int w = 0; w < 2; ++w)
+      init_window(p_, *s_, unite, w, md.window[w]);
     return md;
   }
 
@@ -420,18 +425,40 @@ std::int64_t PairCounter::fills() {
 std::int64_t PairCounter::reads() const { return reads_of(impl_->ev); }
 
 std::array<std::int64_t, 4> pair_first_step_words(const Problem &p, const PairSpec &s) {
-  const PairEvaluator ev(p, s);
-  std::array<std::int64_t, 4> out{};
+  // PairEvaluator::words with every temporal loop pinned, without an evaluator's setup (the
+  // explorer asks this for I on every tile it bounds): no carry, so each query's words are its
+  // groups (the crossed loops not united, and every loop above the parent) times one group's words,
+  // the child's tile on plain axes grown by the united loops on them, and for I the united windows.
+  const unsigned plain = kPlainDims[idx(s.operand)];
+  std::int64_t groups_above = 1, tile_plain = 1;
+  for (const PairLoopInfo &l : s.above)
+    groups_above *= l.trip;
+  for (int d = 0; d < kNumDims; ++d)
+    tile_plain *= plain >> d & 1 ? s.tile[d] : 1;
   const std::uint64_t masks[4] = {0, crossed_mask(s, &PairLoopInfo::multicast),
                                   crossed_mask(s, &PairLoopInfo::reduction),
                                   crossed_mask(s, nullptr)};
+  std::array<std::int64_t, 4> out{};
+  WindowUnion window; // (large: reused)
   for (int i = 0; i < 4; ++i) {
     // W and I use no reduction groups, O no multicast groups.
     if (i == (s.operand == Operand::O ? 1 : 2)) continue;
-    Query q;
-    q.unite = masks[i];
-    q.pin_temporal = ~0ull; // no carries: the first step alone
-    out[i] = ev.words(q);
+    if (i == 3 && masks[3] == masks[s.operand == Operand::O ? 2 : 1]) {
+      out[3] = out[s.operand == Operand::O ? 2 : 1]; // every crossed fanout unites already
+      continue;
+    }
+    std::int64_t words = groups_above * tile_plain;
+    for (int j = 0; j < s.crossed.size; ++j) {
+      const PairLoopInfo &l = s.crossed[j];
+      const bool united = masks[i] >> j & 1;
+      words *= !united || (plain >> idx(l.dim) & 1) ? l.trip : 1;
+    }
+    if (s.operand == Operand::I)
+      for (int w = 0; w < 2; ++w) {
+        init_window(p, s, masks[i], w, window);
+        words *= window.all();
+      }
+    out[i] = words;
   }
   return out;
 }
