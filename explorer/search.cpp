@@ -671,9 +671,19 @@ public:
     }
     // The classes whose sets include no other class's sets for every operand (of classes
     // with equal sets, the first): whatever the trips, every other class's prefixes are at
-    // least one of these classes', so the least order bound is at one of them.
-    std::vector<std::size_t> least;
+    // least one of these classes', so the least order bound is at one of them. Listed per
+    // operand as the distinct sets among them (indices into prefix_dims), each priced once,
+    // and per class, its index into those.
+    OperandArray<std::vector<std::uint8_t>> least_sets;
+    std::vector<OperandArray<std::uint8_t>> least_of;
   };
+
+  // The index of `value` in `list`, appended first if missing.
+  template <typename T> static std::uint8_t listed_at(std::vector<T> &list, T value) {
+    const auto at = std::find(list.begin(), list.end(), value) - list.begin();
+    if (at == std::ssize(list)) list.push_back(value);
+    return static_cast<std::uint8_t>(at);
+  }
 
   const OrderShapes &order_shapes(int level, std::uint32_t mask) {
     std::unique_ptr<OrderShapes> &memo = order_shapes_[level * (1u << kNumDims) + mask];
@@ -690,12 +700,8 @@ public:
           if (level == 0 || refreshes_tile(o, d)) dims[idx(o)] = outer;
       }
       OperandArray<std::uint8_t> index{};
-      for (Operand o : kAllOperands) {
-        std::vector<std::uint32_t> &list = shapes.prefix_dims[idx(o)];
-        const auto it = std::find(list.begin(), list.end(), dims[idx(o)]);
-        index[idx(o)] = static_cast<std::uint8_t>(it - list.begin());
-        if (it == list.end()) list.push_back(dims[idx(o)]);
-      }
+      for (Operand o : kAllOperands)
+        index[idx(o)] = listed_at(shapes.prefix_dims[idx(o)], dims[idx(o)]);
       shapes.of_class.push_back(index);
     }
     std::map<OperandArray<std::uint8_t>, std::size_t> group_of;
@@ -716,7 +722,11 @@ public:
       bool least = true;
       for (std::size_t other = 0; other < shapes.of_class.size() && least; ++other)
         least = other == k || !beaten_by(k, other);
-      if (least) shapes.least.push_back(k);
+      if (!least) continue;
+      OperandArray<std::uint8_t> of{};
+      for (Operand o : kAllOperands)
+        of[idx(o)] = listed_at(shapes.least_sets[idx(o)], shapes.of_class[k][idx(o)]);
+      shapes.least_of.push_back(of);
     }
     return shapes;
   }
@@ -1585,32 +1595,35 @@ private:
   double least_order_bound(int child, const Unions &u, bool input_added = false) {
     const LevelChoice &c = choice_[child + 1];
     const OrderShapes &shapes = order_shapes(child + 1, order_mask(c.temporal));
-    std::vector<ClassTerms> &terms = least_terms_;
-    if (!input_added) terms.resize(shapes.least.size());
-    double least = kInf;
-    OperandArray<std::int64_t> least_fills{};
-    least_fills.fill(std::numeric_limits<std::int64_t>::max());
-    for (std::size_t i = 0; i < shapes.least.size(); ++i) {
-      ClassTerms &t = terms[i];
-      const auto price = [&](Operand o) { // (o a constant at each call: inlined for it)
-        t.energy[idx(o)] = 0;
-        t.fills[idx(o)] = 0;
-        if (u.present[idx(o)])
-          t.energy[idx(o)] = operand_refresh_bound(
-              o, child, u, prefix_product(shapes.dims(shapes.least[i], o), c.temporal),
-              t.fills[idx(o)]);
-      };
-      if (!input_added) {
-        price(Operand::W);
-        price(Operand::O);
+    // Each operand's term and fills once per distinct set of its among the classes.
+    const auto price = [&](Operand o) { // (o a constant at each call: inlined for it)
+      const std::vector<std::uint8_t> &sets = shapes.least_sets[idx(o)];
+      std::vector<double> &energy = least_energy_[idx(o)];
+      energy.resize(sets.size());
+      std::int64_t &fills = least_fills_[idx(o)];
+      if (!u.present[idx(o)]) {
+        std::fill(energy.begin(), energy.end(), 0.0);
+        fills = 0;
+        return;
       }
-      price(Operand::I);
-      // Summed as refresh_bound does (an absent operand's 0 changes no sum).
-      least = std::min(least, t.energy[0] + t.energy[1] + t.energy[2]);
-      for (Operand o : kAllOperands)
-        least_fills[idx(o)] = std::min(least_fills[idx(o)], t.fills[idx(o)]);
+      fills = std::numeric_limits<std::int64_t>::max();
+      for (std::size_t j = 0; j < sets.size(); ++j) {
+        std::int64_t f = 0;
+        energy[j] = operand_refresh_bound(
+            o, child, u, prefix_product(shapes.prefix_dims[idx(o)][sets[j]], c.temporal), f);
+        fills = std::min(fills, f);
+      }
+    };
+    if (!input_added) {
+      price(Operand::W);
+      price(Operand::O);
     }
-    known_fills_ = least_fills;
+    price(Operand::I);
+    double least = kInf;
+    const OperandArray<std::vector<double>> &e = least_energy_;
+    for (const OperandArray<std::uint8_t> &j : shapes.least_of) // (summed as refresh_bound does)
+      least = std::min(least, e[0][j[0]] + e[1][j[1]] + e[2][j[2]]);
+    known_fills_ = least_fills_;
     return least;
   }
 
@@ -1807,12 +1820,10 @@ private:
   OperandArray<std::vector<double>> shape_terms_; // bound_orders' working terms
   std::vector<std::int64_t> shape_input_reads_;   // and I's reads in them
   PairCounter input_counter_{p_};                 // bound_orders' I pairs, one series per node
-  // least_order_bound's: each operand's term and fills, per class of OrderShapes::least.
-  struct ClassTerms {
-    OperandArray<double> energy;
-    OperandArray<std::int64_t> fills;
-  };
-  std::vector<ClassTerms> least_terms_;
+  // least_order_bound's: per operand, its term per set of OrderShapes::least_sets, and
+  // its least fills.
+  OperandArray<std::vector<double>> least_energy_;
+  OperandArray<std::int64_t> least_fills_{};
   std::unordered_map<std::int64_t, std::vector<std::int64_t>> divisors_memo_;
 };
 
