@@ -596,14 +596,12 @@ public:
     // (spec lists the levels outside in). It is built once, while the level has no order yet
     // (apply_tile_trips), so with the levels above alone; each class appends its loops. Its
     // counter keeps what the tile and the spatial loops fix (the windows' unions) meanwhile.
-    const int input_parent = u.parent[idx(Operand::I)];
-    PairSpec input_spec;
-    int above_level = 0; // input_spec's temporal loops of the levels above
-    if (u.present[idx(Operand::I)]) {
-      input_spec = spec(Operand::I, child, input_parent);
-      above_level = input_spec.temporal.size;
-      input_counter_.start(input_spec);
-    }
+    // (Built in place: assigned, its 3 KB were copied, 1.4% of CONV2's instructions.)
+    const bool input_present = u.present[idx(Operand::I)];
+    PairSpec input_spec =
+        input_present ? spec(Operand::I, child, u.parent[idx(Operand::I)]) : PairSpec{};
+    const int above_level = input_spec.temporal.size; // its loops of the levels above
+    if (input_present) input_counter_.start(input_spec);
     std::vector<Bounded> bounded;
     for (const std::vector<std::uint32_t> &group : shapes.groups) {
       const OperandArray<std::uint8_t> &j = shapes.of_class[group.front()];
