@@ -302,7 +302,8 @@ public:
     int tile = 0;    // the tile's place in the enumeration of its spatial choice's tiles
     DimArray<std::int64_t> below{};
     double bound = 0; // cost above + order-free bound of this level's pairs + bound below
-    // I's parts of the Unions that bound the node's orders (add_input), which no order
+    // I's parts of the Unions that bound the node's orders (add_input_words and
+    // add_input_need), which no order
     // above it changes: kept from the expansion, so that bounding its orders (once per order
     // of the levels above, for a shared expansion) does not compute them again.
     std::array<std::int64_t, 4> input_first{};
@@ -428,7 +429,18 @@ public:
                 return;
               }
             }
-            add_input(u, level - 1);
+            add_input_words(u, level - 1);
+            if (without_input_first) {
+              // I's need costs more than its first-step words, and most nodes the bound with
+              // I drops are beaten already with its need left at 0: try that first.
+              const double without_need =
+                  cost_above + least_order_bound(level - 1, u, true) + lower_bound_below(level - 1);
+              if (cut(*mode.drop_with_cost + without_need, cycles)) {
+                count_pruned(1);
+                return;
+              }
+            }
+            add_input_need(u, level - 1);
             n.bound = cost_above + least_order_bound(level - 1, u, without_input_first) +
                       (level > 0 ? lower_bound_below(level - 1) : macs_energy());
             if (mode.drop_with_cost && cut(*mode.drop_with_cost + n.bound, cycles)) {
@@ -1386,7 +1398,8 @@ private:
   }
 
   // Everything bounding the orders of the node applied at level child+1 needs, under the
-  // orders chosen above: I's parts (add_input) as its expansion found them.
+  // orders chosen above: I's parts (add_input_words, add_input_need) as its expansion found
+  // them.
   Unions node_unions(int child, const Node &n) const {
     Unions u = unions_above(child, false, false);
     OperandArray<std::array<std::int64_t, 4>> factors;
@@ -1402,7 +1415,7 @@ private:
 
   // The parts of node_unions() that the choices at level child+1 leave alone (one computation
   // serves a whole expansion of that level): first-step words and I's need are left unset,
-  // and I not present (add_input adds it).
+  // and I not present (add_input_words adds it).
   Unions unions_above(int child, bool context_free, bool relaxed) const {
     Unions u;
     for (Operand o : kAllOperands) {
@@ -1449,13 +1462,19 @@ private:
     }
   }
 
-  // I's first-step words and need, when the child keeps I.
-  void add_input(Unions &u, int child) const {
+  // I's first-step words, when the child keeps I; its need is left 0 until add_input_need.
+  // (Bounds with the need at 0 are lower bounds on those with it.)
+  void add_input_words(Unions &u, int child) const {
     if (!child_keeps(child, Operand::I)) return;
-    const int parent = u.parent[idx(Operand::I)];
     u.present[idx(Operand::I)] = true;
-    u.first[idx(Operand::I)] = pair_first_step_words(p_, spec(Operand::I, child, parent, false));
-    if (child >= 0) std::tie(u.input_fills, u.input_reads) = input_need(child, parent);
+    u.first[idx(Operand::I)] =
+        pair_first_step_words(p_, spec(Operand::I, child, u.parent[idx(Operand::I)], false));
+  }
+
+  // I's need, when the child keeps I and is not the MAC units.
+  void add_input_need(Unions &u, int child) const {
+    if (child >= 0 && child_keeps(child, Operand::I))
+      std::tie(u.input_fills, u.input_reads) = input_need(child, u.parent[idx(Operand::I)]);
   }
 
   // The order bound: a lower bound on pairs_cost(child) for the orders of level child+1
@@ -1588,7 +1607,7 @@ private:
 
   // The least order bound (refresh_bound) over the order classes of level child+1. With
   // `input_added`, only I's terms are priced and W's and O's are the last call's: that call
-  // must have been on the same node before add_input (as expand() does, to try the bound
+  // must have been on the same node before I was added (as expand() does, to try the bound
   // without I first).
   double least_order_bound(int child, const Unions &u, bool input_added = false) {
     const LevelChoice &c = choice_[child + 1];
