@@ -228,6 +228,8 @@ bool mirror_symmetric(const Problem &p, const Constraints &c) {
 }
 
 class Searcher {
+  struct Unions; // (private, below with the bounds that read it)
+
 public:
   Searcher(const Problem &p, const Architecture &a, const ExploreOptions &opt, Shared &shared,
            Clock::time_point start)
@@ -578,10 +580,13 @@ public:
   // (search_orders). The order bound depends on a class only through each operand's refresh
   // prefix (OrderShapes), so each operand's term is computed once per distinct prefix, and
   // the bound once per group of classes with the same prefixes.
-  std::vector<Bounded> bound_orders(int level, const Node &n, double cost_above) {
+  // `above`: unions_above(level - 1, false, false), the same for every node of the level
+  // under the choices above it (computed once for them all by the caller).
+  std::vector<Bounded> bound_orders(int level, const Node &n, double cost_above,
+                                    const Unions &above) {
     LevelChoice &c = choice_[level];
     const int child = level - 1;
-    const Unions u = node_unions(child, n);
+    const Unions u = node_unions(above, child, n);
     const double cycles = least_cycles_below(level);
     const OrderShapes &shapes = order_shapes(level, order_mask(c.temporal));
     // A pair's energy with its floor below.
@@ -768,20 +773,24 @@ public:
     apply(level, x, n);
     choice_[level].order = order;
     pairs_cost(level - 1);
+    entered_above_.reset(); // the levels above search_node's changed
   }
 
-  // Search below a node of an expansion at `level` (the levels above are applied).
+  // Search below a node of an expansion at `level` (the levels above are applied, the
+  // level above last by enter()).
   void search_node(int level, const Expansion &x, const Node &n, double cost_above) {
     apply(level, x, n);
-    search_orders(level, n, cost_above);
+    if (!entered_above_) entered_above_ = unions_above(level - 1, false, false);
+    search_orders(level, n, cost_above, *entered_above_);
   }
 
   // Search below every loop-order class of a node whose choice is applied at `level` that
   // may still win, least bound first, each priced exactly when its turn comes.
-  void search_orders(int level, const Node &n, double cost_above) {
+  // (`above` as for bound_orders.)
+  void search_orders(int level, const Node &n, double cost_above, const Unions &above) {
     LevelChoice &c = choice_[level];
     const double cycles = least_cycles_below(level);
-    for (const Bounded &b : bound_orders(level, n, cost_above)) {
+    for (const Bounded &b : bound_orders(level, n, cost_above, above)) {
       if (stop_now()) return;
       if (cut(b.bound, cycles)) {
         count_pruned(1);
@@ -806,6 +815,9 @@ public:
     ExpandMode mode;
     mode.drop_with_cost = 0.0; // the bounds include cost_above
     const Expansion x = expand(level, cost_above, mode);
+    // What the nodes' orders need from the levels above: the same for them all, computed at
+    // the first node searched (most expansions here are cut whole).
+    std::optional<Unions> above;
     for (const Node &n : x.nodes) {
       if (stop_now()) return;
       if (cut(n.bound)) {
@@ -814,7 +826,8 @@ public:
         return;
       }
       apply(level, x, n);
-      search_orders(level, n, cost_above);
+      if (!above) above = unions_above(level - 1, false, false);
+      search_orders(level, n, cost_above, *above);
     }
   }
 
@@ -1400,8 +1413,9 @@ private:
   // Everything bounding the orders of the node applied at level child+1 needs, under the
   // orders chosen above: I's parts (add_input_words, add_input_need) as its expansion found
   // them.
-  Unions node_unions(int child, const Node &n) const {
-    Unions u = unions_above(child, false, false);
+  // `above` is unions_above(child, false, false).
+  Unions node_unions(const Unions &above, int child, const Node &n) const {
+    Unions u = above;
     OperandArray<std::array<std::int64_t, 4>> factors;
     for (Operand o : {Operand::W, Operand::O})
       if (u.present[idx(o)]) factors[idx(o)] = box_spatial_factors(o, child, u.parent[idx(o)]);
@@ -1819,6 +1833,8 @@ private:
   OperandArray<std::int64_t> used_words_{};
   std::vector<BelowTerms> below_terms_; // per level, for lower_bound_below
   OperandArray<std::int64_t> known_fills_{};
+  // search_node's unions_above, computed at its first node after each enter().
+  std::optional<Unions> entered_above_;
   std::int64_t problem_points_ = 1; // the product of every dimension's extent
   // prices_[child + 1][parent][o]: pair_prices(o, child, parent).
   std::array<std::array<OperandArray<PairPrices>, kMaxLevels>, kMaxLevels + 1> prices_{};
