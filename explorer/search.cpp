@@ -468,9 +468,23 @@ public:
       if (mode.keep_best > 0 && x.nodes.size() > 4 * mode.keep_best) keep_least(x, mode.keep_best);
     }
     if (mode.keep_best > 0 && x.nodes.size() > mode.keep_best) keep_least(x, mode.keep_best);
-    std::stable_sort(x.nodes.begin(), x.nodes.end(),
-                     [](const Node &p, const Node &q) { return p.bound < q.bound; });
+    sort_by_bound(x.nodes);
     return x;
+  }
+
+  // Least bound first, ties in their order. (Sorted as (bound, position) keys, then moved
+  // once: sorting the nodes themselves moved each one about log n times.)
+  static void sort_by_bound(std::vector<Node> &nodes) {
+    if (nodes.size() < 2) return;
+    std::vector<std::pair<double, std::size_t>> keys(nodes.size());
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      keys[i] = {nodes[i].bound, i};
+    std::sort(keys.begin(), keys.end());
+    std::vector<Node> sorted;
+    sorted.reserve(nodes.size());
+    for (const auto &[bound, i] : keys)
+      sorted.push_back(nodes[i]);
+    nodes = std::move(sorted);
   }
 
   // Keeps the nodes whose bound is among the `keep` least (ties included), in their order.
