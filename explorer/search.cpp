@@ -305,9 +305,9 @@ public:
     DimArray<std::int64_t> below{};
     double bound = 0; // cost above + order-free bound of this level's pairs + bound below
     // I's parts of the Unions that bound the node's orders (add_input_words and
-    // add_input_need), which no order
-    // above it changes: kept from the expansion, so that bounding its orders (once per order
-    // of the levels above, for a shared expansion) does not compute them again.
+    // add_input_need), which no order above it changes: kept from the expansion, so that
+    // bounding its orders (once per order of the levels above, for a shared expansion) does
+    // not compute them again.
     std::array<std::int64_t, 4> input_first{};
     std::int64_t input_fills = 0, input_reads = 0;
   };
